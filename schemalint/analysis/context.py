@@ -1,0 +1,137 @@
+"""Everything the rules read about one schema, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemalint import pointer as jp
+from schemalint.analysis.refs import RefGraph, resolve_refs
+from schemalint.analysis.shape import Shape, measure_shape
+from schemalint.lmfe import EnforcerSettings
+from schemalint.walk import DEFINITIONS, UNIONS, Node, walk
+
+_MAX_REF_HOPS = 32
+
+
+def is_free_text(schema: Any) -> bool:
+    """A string the model writes freely: type string with no enum, const or format."""
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    is_string = kind == "string" or (isinstance(kind, list) and kind == ["string"])
+    return is_string and not any(k in schema for k in ("enum", "const", "format"))
+
+
+def is_union(node: Node) -> bool:
+    return isinstance(node.schema, dict) and any(
+        isinstance(node.schema.get(k), list) and len(node.schema[k]) > 1 for k in UNIONS
+    )
+
+
+@dataclass
+class Analysis:
+    schema: Any
+    nodes: list[Node]
+    by_pointer: dict[str, Node]
+    refs: RefGraph
+    shape: Shape
+    enforcer: EnforcerSettings
+
+    def deref(self, node: Node) -> Node:
+        """The subschema a ``$ref`` chain starting at ``node`` ends at (``node`` if none)."""
+        for _ in range(_MAX_REF_HOPS):
+            ref = self.refs.refs.get(node.pointer)
+            if ref is None or ref.target is None or ref.source in self.shape.recursive_refs:
+                return node
+            node = self.by_pointer[ref.target]
+        return node
+
+    def child(self, node: Node, *tokens: str | int) -> Node | None:
+        return self.by_pointer.get(jp.join(node.pointer, *tokens))
+
+    def properties(self, node: Node) -> list[tuple[str, Node]]:
+        """The declared properties of an object subschema, in order, each dereferenced."""
+        props = node.schema.get("properties") if isinstance(node.schema, dict) else None
+        if not isinstance(props, dict):
+            return []
+        found = []
+        for name in props:
+            child = self.child(node, "properties", name)
+            if child is not None:
+                found.append((name, self.deref(child)))
+        return found
+
+    def union_branches(self, node: Node) -> list[tuple[str, list[Node]]]:
+        """Each multi-branch ``anyOf``/``oneOf`` of ``node`` with its dereferenced branches."""
+        found = []
+        schema = node.schema if isinstance(node.schema, dict) else {}
+        for keyword in UNIONS:
+            branches = schema.get(keyword)
+            if isinstance(branches, list) and len(branches) > 1:
+                resolved = [
+                    self.by_pointer.get(jp.join(node.pointer, keyword, i))
+                    for i in range(len(branches))
+                ]
+                found.append((keyword, [self.deref(b) for b in resolved if b is not None]))
+        return found
+
+    def in_definitions(self, node: Node) -> bool:
+        return any(f"/{keyword}/" in node.pointer + "/" for keyword in DEFINITIONS)
+
+    @property
+    def used_nodes(self) -> list[Node]:
+        """Subschemas reachable from the root: unreferenced definitions never constrain output."""
+        reachable = {self.nodes[0].pointer}
+        todo = [self.nodes[0].pointer]
+        edges: dict[str, list[str]] = {}
+        for node in self.nodes:
+            if node.parent is not None and node.keyword not in DEFINITIONS:
+                edges.setdefault(node.parent, []).append(node.pointer)
+        for source, ref in self.refs.refs.items():
+            if ref.target is not None:
+                edges.setdefault(source, []).append(ref.target)
+        while todo:
+            for successor in edges.get(todo.pop(), []):
+                if successor not in reachable:
+                    reachable.add(successor)
+                    todo.append(successor)
+        return [n for n in self.nodes if n.pointer in reachable]
+
+    def metrics(self) -> dict[str, int]:
+        schemas = [n.schema for n in self.nodes if isinstance(n.schema, dict)]
+        union_widths = [len(s[k]) for s in schemas for k in UNIONS if isinstance(s.get(k), list)]
+        uses = self.refs.uses
+        return {
+            "max_depth": self.shape.max_depth,
+            "ref_fanout": max(uses.values(), default=0),
+            "expanded_nodes": self.shape.expanded_nodes,
+            "free_text_fields": sum(is_free_text(s) for s in schemas),
+            "max_union_width": max(union_widths, default=0),
+            "subschemas": len(self.nodes),
+            "refs": len(self.refs.refs),
+            "recursive_refs": len(self.shape.recursive_refs),
+            "optional_properties": sum(_optional_count(s) for s in schemas),
+        }
+
+
+def _optional_count(schema: dict[str, Any]) -> int:
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return 0
+    required = schema.get("required")
+    required_names = set(required) if isinstance(required, list) else set()
+    return sum(1 for name in props if name not in required_names)
+
+
+def analyse(schema: Any, enforcer: EnforcerSettings, max_nodes: int = 200_000) -> Analysis:
+    nodes = walk(schema, max_nodes)
+    refs = resolve_refs(schema, nodes)
+    return Analysis(
+        schema=schema,
+        nodes=nodes,
+        by_pointer={n.pointer: n for n in nodes},
+        refs=refs,
+        shape=measure_shape(nodes, refs),
+        enforcer=enforcer,
+    )

@@ -1,0 +1,78 @@
+"""Which free-text fields a union keeps alive across several branches while they are written.
+
+LMFE decides between ``anyOf`` branches only when the text written so far rules one out.
+With ``LMFE_STRICT_JSON_FIELD_ORDER`` on, keys come in ``required`` order, so fields written
+before the discriminator (the ``const`` property, e.g. a tool's ``name``) are generated while
+every branch is alive. With it off (LMFE's default) the model may write any key first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemalint.analysis.context import Analysis, is_free_text
+from schemalint.walk import Node
+
+_MAX_NESTING = 4
+
+
+@dataclass(frozen=True)
+class LiveField:
+    branch: Node
+    path: tuple[str, ...]
+    """Property names from the branch down to the field."""
+    node: Node
+
+
+def discriminator(analysis: Analysis, branch: Node) -> str | None:
+    """The first property whose value is fixed (``const`` or a one-value ``enum``)."""
+    for name, prop in analysis.properties(branch):
+        schema = prop.schema
+        if isinstance(schema, dict) and (
+            "const" in schema or (isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1)
+        ):
+            return name
+    return None
+
+
+def keys_before_decision(analysis: Analysis, branch: Node) -> list[str]:
+    """Properties the model may write before this branch is told apart from the others."""
+    names = [name for name, _ in analysis.properties(branch)]
+    key = discriminator(analysis, branch)
+    if not analysis.enforcer.strict_field_order or key is None:
+        return names
+    required = branch.schema.get("required") if isinstance(branch.schema, dict) else None
+    order = [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+    if key not in order:
+        return names
+    return order[: order.index(key)]
+
+
+def live_free_text(analysis: Analysis, branch: Node) -> list[LiveField]:
+    """Free-text fields, nested through objects, that can be written while branches are alive."""
+    found: list[LiveField] = []
+    props = dict(analysis.properties(branch))
+    todo: list[tuple[tuple[str, ...], Node]] = [
+        ((name,), props[name]) for name in keys_before_decision(analysis, branch) if name in props
+    ]
+    while todo:
+        path, node = todo.pop(0)
+        if is_free_text(node.schema):
+            found.append(LiveField(branch, path, node))
+        elif len(path) < _MAX_NESTING:
+            todo.extend(((*path, name), child) for name, child in analysis.properties(node))
+    return found
+
+
+def object_branches(analysis: Analysis, union: Node) -> list[tuple[str, list[Node]]]:
+    """The unions of ``union`` that have at least two object branches."""
+    return [
+        (keyword, [b for b in branches if analysis.properties(b)])
+        for keyword, branches in analysis.union_branches(union)
+        if sum(1 for b in branches if analysis.properties(b)) >= 2
+    ]
+
+
+def free_text_constraints(schema: Any) -> tuple[Any, ...]:
+    return tuple(schema.get(k) for k in ("minLength", "maxLength", "pattern"))

@@ -1,0 +1,292 @@
+"""SL2xx: free text and unions — the shapes that push LMFE off its fast path."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from schemalint import pointer as jp
+from schemalint.analysis import Analysis, is_free_text
+from schemalint.analysis.unions import (
+    LiveField,
+    discriminator,
+    free_text_constraints,
+    live_free_text,
+    object_branches,
+)
+from schemalint.checks.base import Options, rule
+from schemalint.lmfe import MULTI_BRANCH_SHORTCUT_VERSION
+from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.walk import Node
+
+_MOVE_THOUGHT = Fix(
+    "Drop the per-call free text and add one top-level one_liner_internal_thought "
+    "(schemalint rewrite --unsafe-fixes).",
+    Applicability.UNSAFE,
+)
+_STRICT_ORDER_HINT = "set LMFE_STRICT_JSON_FIELD_ORDER=true"
+
+
+def _order_note(analysis: Analysis) -> str:
+    if analysis.enforcer.strict_field_order:
+        return "it comes before the discriminator in `required` order"
+    return "LMFE_STRICT_JSON_FIELD_ORDER is off, so the model may write it first"
+
+
+def _union_fields(
+    analysis: Analysis,
+) -> Iterator[tuple[Node, str, dict[tuple[str, ...], list[LiveField]]]]:
+    """For every union with object branches: its live free-text fields, grouped by path."""
+    for node in analysis.used_nodes:
+        for keyword, branches in object_branches(analysis, node):
+            by_path: dict[tuple[str, ...], list[LiveField]] = defaultdict(list)
+            for branch in branches:
+                for field in live_free_text(analysis, branch):
+                    by_path[field.path].append(field)
+            yield node, keyword, by_path
+
+
+@rule(
+    "SL201",
+    "unbounded-free-text",
+    Severity.INFO,
+    "A free-text string has no maxLength: the model decides when to stop.",
+    fix=Applicability.UNSAFE,
+)
+def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        if is_free_text(node.schema) and "maxLength" not in node.schema:
+            yield Violation(
+                node.pointer,
+                "free-text string without maxLength",
+                Fix("Add a maxLength (the same in every union branch).", Applicability.UNSAFE),
+            )
+
+
+@rule(
+    "SL202",
+    "union-divergent-free-text",
+    Severity.CRITICAL,
+    "Union branches alive together constrain the same free-text field differently: "
+    "LMFE loses its free-text shortcut (70-120 s per token measured).",
+    fix=Applicability.UNSAFE,
+)
+def union_divergent_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node, keyword, by_path in _union_fields(analysis):
+        for path, fields in by_path.items():
+            variants = {free_text_constraints(f.node.schema) for f in fields}
+            if len(fields) < 2 or len(variants) < 2:
+                continue
+            odd = _least_common(fields)
+            yield Violation(
+                odd.node.pointer,
+                f"'{'.'.join(path)}' is constrained differently in {len(variants)} of the "
+                f"{len(fields)} {keyword} branches that can write it ({_order_note(analysis)}): "
+                "LMFE walks its whole token trie for every step of it (70-120 s per token)",
+                Fix(
+                    "Give the field the same minLength/maxLength/pattern in every branch, "
+                    "or move it out of the union.",
+                    Applicability.UNSAFE,
+                ),
+                {
+                    "branches": len(fields),
+                    "variants": len(variants),
+                    "union": jp.join(node.pointer, keyword),
+                },
+            )
+
+
+def _least_common(fields: list[LiveField]) -> LiveField:
+    counts: dict[tuple[object, ...], int] = defaultdict(int)
+    for field in fields:
+        counts[free_text_constraints(field.node.schema)] += 1
+    return min(fields, key=lambda f: counts[free_text_constraints(f.node.schema)])
+
+
+# An unbounded repetition of something that matches spaces or almost any character.
+_PROSE_ATOM = re.compile(r"(\.|\\[SsWw]|\[\^[^\]]*\]|\[[^\]]*(?: |\\s)[^\]]*\])(?:[*+]|\{\d+,\})")
+_ANY_CHARACTER = re.compile(r"(\.|\\[SW]|\[\^[^\]]*\])(?:[*+]|\{\d+,\})")
+
+
+@rule(
+    "SL203",
+    "prose-pattern",
+    Severity.HIGH,
+    "A pattern admits prose: LMFE runs the regex over its token trie (0.4-7 s per token).",
+    fix=Applicability.UNSAFE,
+)
+def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        if not node.is_object or node.schema.get("type") != "string":
+            continue
+        pattern = node.schema.get("pattern")
+        if not isinstance(pattern, str) or not _PROSE_ATOM.search(pattern):
+            continue
+        any_character = bool(_ANY_CHARACTER.search(pattern))
+        yield Violation(
+            jp.join(node.pointer, "pattern"),
+            f"pattern {pattern!r} admits "
+            + ("almost any text" if any_character else "free prose")
+            + ": LMFE checks it against every candidate token (measured 0.4-7 s per token)",
+            Fix(
+                "Drop the pattern from prose fields and validate after generation; keep "
+                "patterns for fixed formats such as ids.",
+                Applicability.UNSAFE,
+            ),
+            {"pattern": pattern},
+            Severity.CRITICAL if any_character else None,
+        )
+
+
+@rule(
+    "SL204",
+    "union-free-text-old-lmfe",
+    Severity.CRITICAL,
+    "Free text inside a multi-branch union on LMFE older than 0.10.8: no free-text shortcut.",
+    fix=Applicability.UNSAFE,
+)
+def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    if analysis.enforcer.has_multi_branch_shortcut:
+        return
+    wanted = ".".join(str(part) for part in MULTI_BRANCH_SHORTCUT_VERSION)
+    for node, keyword, by_path in _union_fields(analysis):
+        for path, fields in by_path.items():
+            if len(fields) >= 2:
+                yield Violation(
+                    fields[0].node.pointer,
+                    f"'{'.'.join(path)}' is written while {len(fields)} {keyword} branches are "
+                    f"alive; {analysis.enforcer.describe()} only takes its free-text shortcut "
+                    f"with one live branch (70-100 s per token measured): upgrade to >= {wanted}",
+                    _MOVE_THOUGHT,
+                    {"branches": len(fields), "union": jp.join(node.pointer, keyword)},
+                )
+
+
+@rule(
+    "SL205",
+    "enum-or-free-string",
+    Severity.CRITICAL,
+    "A union of a string enum and a free string: LMFE checks every token against both "
+    "(4-8 s per token measured).",
+    fix=Applicability.UNSAFE,
+)
+def enum_or_free_string(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        for keyword, branches in analysis.union_branches(node):
+            schemas = [b.schema for b in branches if isinstance(b.schema, dict)]
+            closed = [s for s in schemas if _is_string_choice(s)]
+            if closed and any(is_free_text(s) for s in schemas):
+                yield Violation(
+                    jp.join(node.pointer, keyword),
+                    f"{keyword} mixes a string enum with a free string: while the text is a "
+                    "prefix of an enum value LMFE walks its token trie for both branches",
+                    Fix(
+                        "Use the free string alone and list the suggested values in its "
+                        "description.",
+                        Applicability.UNSAFE,
+                    ),
+                )
+
+
+def _is_string_choice(schema: dict[str, object]) -> bool:
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        return bool(enum) and all(isinstance(v, str) for v in enum)
+    return isinstance(schema.get("const"), str)
+
+
+@rule(
+    "SL206",
+    "free-text-before-discriminator",
+    Severity.HIGH,
+    "Free text comes before the union's discriminator, so it is written with every branch "
+    "alive (the exllamav2 #486 hang).",
+    fix=Applicability.UNSAFE,
+)
+def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        for _, branches in object_branches(analysis, node):
+            for branch in branches:
+                key = discriminator(analysis, branch)
+                if key is None:
+                    continue
+                names = [name for name, _ in analysis.properties(branch)]
+                for name, prop in analysis.properties(branch):
+                    if name == key:
+                        break
+                    if is_free_text(prop.schema):
+                        yield Violation(
+                            jp.join(branch.pointer, "properties", name),
+                            f"free-text '{name}' comes before the discriminator '{key}' "
+                            f"(position {names.index(name) + 1} of {len(names)}): every "
+                            f"branch stays alive while it is written; "
+                            + (
+                                "put the discriminator first"
+                                if analysis.enforcer.strict_field_order
+                                else f"put the discriminator first and {_STRICT_ORDER_HINT}"
+                            ),
+                            _MOVE_THOUGHT,
+                        )
+
+
+@rule(
+    "SL207",
+    "union-without-discriminator",
+    Severity.MEDIUM,
+    "Object branches of a union have no const property to tell them apart early.",
+)
+def union_without_discriminator(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        for keyword, branches in object_branches(analysis, node):
+            missing = [b for b in branches if discriminator(analysis, b) is None]
+            if missing:
+                yield Violation(
+                    jp.join(node.pointer, keyword),
+                    f"{len(missing)} of {len(branches)} object branches have no const "
+                    "property: the enforcer keeps them all alive until their keys differ",
+                    Fix(
+                        "Add a const discriminator (e.g. name) first in each branch.",
+                        Applicability.DISPLAY_ONLY,
+                    ),
+                    {"branches": len(branches), "without_discriminator": len(missing)},
+                )
+
+
+@rule(
+    "SL208",
+    "discriminator-not-first",
+    Severity.LOW,
+    "The discriminator is not the first property (or first in required).",
+    fix=Applicability.SAFE,
+)
+def discriminator_not_first(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        for _, branches in object_branches(analysis, node):
+            for branch in branches:
+                key = discriminator(analysis, branch)
+                names = [name for name, _ in analysis.properties(branch)]
+                if key is None:
+                    continue
+                required = branch.schema.get("required")
+                order = (
+                    [r for r in required if isinstance(r, str)]
+                    if isinstance(required, list)
+                    else []
+                )
+                where = []
+                if names[0] != key:
+                    where.append("properties")
+                if order and order[0] != key:
+                    where.append("required")
+                before = names[: names.index(key)]
+                props = dict(analysis.properties(branch))
+                if where and not any(is_free_text(props[n].schema) for n in before):
+                    yield Violation(
+                        jp.join(branch.pointer, "properties", key),
+                        f"discriminator '{key}' is not first in {' and '.join(where)}: "
+                        "branches stay alive longer than needed",
+                        Fix(
+                            "Move the discriminator first (schemalint rewrite).", Applicability.SAFE
+                        ),
+                    )

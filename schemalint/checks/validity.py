@@ -1,0 +1,43 @@
+"""SL0xx: the input itself — unreadable files and schemas that fail their meta-schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import SchemaError
+
+from schemalint import pointer as jp
+from schemalint.analysis import Analysis
+from schemalint.checks.base import Options, Rule, add_rule, rule
+from schemalint.model import Severity, Violation
+
+INVALID_INPUT = Rule(
+    code="SL000",
+    name="invalid-input",
+    severity=Severity.CRITICAL,
+    summary="The file cannot be read as JSON or YAML, or is not a schema or tools list.",
+    check=None,
+)
+add_rule(INVALID_INPUT)
+
+_MAX_REPORTED = 10
+
+
+@rule(
+    "SL001",
+    "schema-invalid",
+    Severity.HIGH,
+    "The schema fails its JSON Schema meta-schema; enforcers may misread it.",
+)
+def schema_invalid(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    validator_class = validators.validator_for(analysis.schema, default=Draft202012Validator)
+    meta = validator_class(validator_class.META_SCHEMA)
+    for count, error in enumerate(meta.iter_errors(analysis.schema)):
+        if count == _MAX_REPORTED:
+            return
+        wrapped = SchemaError.create_from(error)
+        yield Violation(
+            jp.join("", *error.absolute_path),
+            f"fails the meta-schema: {wrapped.message}",
+        )

@@ -1,0 +1,147 @@
+"""The command line: thin Typer commands that build settings and call the library."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from schemalint import __version__
+
+app = typer.Typer(
+    name="schemalint",
+    help="Find, measure and fix the JSON-Schema shapes that make constrained decoding slow.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class Level(StrEnum):
+    info = "info"
+    low = "low"
+    medium = "medium"
+    high = "high"
+    critical = "critical"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"schemalint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"schemalint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """schemalint: lint LLM tool schemas for constrained-decoding speed and correctness."""
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Schema files or folders (JSON, YAML).")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    fail_on: Annotated[
+        Level | None,
+        typer.Option(help="Exit 1 if a finding is at least this severe [default: high]."),
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Always exit 0 on findings.")
+    ] = False,
+    select: Annotated[
+        str | None, typer.Option(help="Comma-separated rule code prefixes to enable.")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option(help="Comma-separated rule code prefixes to disable.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="pyproject.toml to read [tool.schemalint] from.")
+    ] = None,
+    lmfe_version: Annotated[
+        str | None, typer.Option(help="Judge against this LMFE version [default: installed].")
+    ] = None,
+    strict_field_order: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict-field-order/--no-strict-field-order",
+            help="Assume LMFE_STRICT_JSON_FIELD_ORDER [default: from the environment].",
+        ),
+    ] = None,
+) -> None:
+    """Lint schemas and tool lists; exit 1 on findings at or above --fail-on."""
+    from schemalint.config import ConfigError, load_settings, parse_codes
+    from schemalint.engine import PathNotFound, check_paths
+    from schemalint.model import Severity
+    from schemalint.report import renderer
+
+    try:
+        settings = load_settings(config).override(
+            select=parse_codes(select, "--select") if select else None,
+            ignore=parse_codes(ignore, "--ignore") if ignore else None,
+            fail_on=Severity.parse(fail_on.value) if fail_on else None,
+            lmfe_version=lmfe_version,
+            strict_field_order=strict_field_order,
+        )
+        report = check_paths(paths, settings)
+    except (ConfigError, PathNotFound) as error:
+        raise _fail(str(error)) from None
+    renderer(output_format.value)(report, sys.stdout)
+    raise typer.Exit(0 if exit_zero else report.exit_code(settings.fail_on))
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule with its code, name, default severity and fix availability."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from schemalint.checks import RULES
+
+    table = Table("code", "name", "severity", "fix", "summary", box=None)
+    for rule in RULES.values():
+        table.add_row(
+            rule.code,
+            rule.name,
+            rule.severity.label,
+            rule.fix.value if rule.fix else "-",
+            rule.summary,
+        )
+    Console().print(table)
+
+
+@app.command("rule")
+def show_rule(code: Annotated[str, typer.Argument(help="Rule code, e.g. SL206.")]) -> None:
+    """Print a rule's documentation page."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from schemalint.docs import rule_page
+
+    page = rule_page(code.upper())
+    if page is None:
+        raise _fail(f"unknown rule {code!r} (see `schemalint rules`)")
+    Console().print(Markdown(page))
+
+
+def main() -> None:
+    app()

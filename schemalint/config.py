@@ -1,0 +1,195 @@
+"""Settings from ``[tool.schemalint]`` in the nearest pyproject.toml, overridden by flags."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from schemalint.checks import RULES
+from schemalint.load.reader import DEFAULT_MAX_BYTES
+from schemalint.model import Severity
+
+
+class ConfigError(ValueError):
+    """Invalid configuration: reported in one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("SL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    options: dict[str, dict[str, int]] = field(default_factory=dict)
+    fail_on: Severity = Severity.HIGH
+    lmfe_version: str | None = None
+    strict_field_order: bool | None = None
+    max_file_size: int = DEFAULT_MAX_BYTES
+    root: Path = field(default_factory=Path.cwd)
+    """Folder that per-file-ignores patterns are relative to."""
+
+    def enabled(self, code: str, path: str) -> bool:
+        ignores = list(self.ignore)
+        relative = _relative(Path(path), self.root)
+        for pattern, codes in self.per_file_ignores.items():
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+                ignores.extend(codes)
+        chosen = _longest_prefix(code, (*self.select, *self.extend_select))
+        ignored = _longest_prefix(code, ignores)
+        return chosen >= 0 and chosen > ignored
+
+    def rule_options(self, code: str) -> dict[str, int]:
+        return RULES[code].defaults() | self.options.get(code, {})
+
+    def override(self, **changes: Any) -> Settings:
+        """A copy with the given fields replaced; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _longest_prefix(code: str, prefixes: Any) -> int:
+    """Length of the longest prefix of ``code`` in ``prefixes`` (-1 if none); ALL matches all."""
+    lengths = [0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)]
+    return max(lengths, default=-1)
+
+
+_KEYS = {
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "options",
+    "fail-on",
+    "lmfe-version",
+    "strict-field-order",
+    "max-file-size",
+}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` with a [tool.schemalint] table."""
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "schemalint" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from None
+
+
+def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
+    path = config or find_config(start or Path.cwd())
+    if path is None:
+        return Settings()
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    table = _read_toml(path).get("tool", {}).get("schemalint", {})
+    return parse_settings(table, str(path), path.parent)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of rule code prefixes")
+    for prefix in value:
+        if prefix != "ALL" and not any(code.startswith(prefix) for code in RULES):
+            raise ConfigError(f"{where}: {prefix!r} matches no rule code")
+    return tuple(value)
+
+
+def parse_codes(text: str, where: str) -> tuple[str, ...]:
+    """Codes from a comma-separated flag value."""
+    return _codes([part.strip() for part in text.split(",") if part.strip()], where)
+
+
+def parse_settings(table: dict[str, Any], label: str, root: Path) -> Settings:
+    where = f"{label}: [tool.schemalint]"
+    unknown = sorted(set(table) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}")
+    changes: dict[str, Any] = {"root": root}
+    for key, attribute in (
+        ("select", "select"),
+        ("extend-select", "extend_select"),
+        ("ignore", "ignore"),
+    ):
+        if key in table:
+            changes[attribute] = _codes(table[key], f"{where} {key}")
+    if "per-file-ignores" in table:
+        ignores = table["per-file-ignores"]
+        if not isinstance(ignores, dict):
+            raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
+        changes["per_file_ignores"] = {
+            pattern: _codes(codes, f"{where} per-file-ignores {pattern!r}")
+            for pattern, codes in ignores.items()
+        }
+    if "severity" in table:
+        changes["severity"] = _parse_severities(table["severity"], where)
+    if "options" in table:
+        changes["options"] = _parse_options(table["options"], where)
+    if "fail-on" in table:
+        changes["fail_on"] = _severity(table["fail-on"], f"{where} fail-on")
+    if "lmfe-version" in table:
+        if not isinstance(table["lmfe-version"], str):
+            raise ConfigError(f"{where} lmfe-version must be a version string")
+        changes["lmfe_version"] = table["lmfe-version"]
+    if "strict-field-order" in table:
+        if not isinstance(table["strict-field-order"], bool):
+            raise ConfigError(f"{where} strict-field-order must be true or false")
+        changes["strict_field_order"] = table["strict-field-order"]
+    if "max-file-size" in table:
+        size = table["max-file-size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            raise ConfigError(f"{where} max-file-size must be a positive number of bytes")
+        changes["max_file_size"] = size
+    return Settings(**changes)
+
+
+def _severity(value: Any, where: str) -> Severity:
+    try:
+        return Severity.parse(value) if isinstance(value, str) else Severity.parse(repr(value))
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from None
+
+
+def _parse_severities(value: Any, where: str) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} severity must be a table of CODE = level")
+    for code in value:
+        if code not in RULES:
+            raise ConfigError(f"{where} severity: unknown rule {code!r}")
+    return {code: _severity(level, f"{where} severity.{code}") for code, level in value.items()}
+
+
+def _parse_options(value: Any, where: str) -> dict[str, dict[str, int]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} options must be a table of CODE = {{option = value}}")
+    parsed: dict[str, dict[str, int]] = {}
+    for code, options in value.items():
+        if code not in RULES:
+            raise ConfigError(f"{where} options: unknown rule {code!r}")
+        known = RULES[code].defaults()
+        if not isinstance(options, dict):
+            raise ConfigError(f"{where} options.{code} must be a table")
+        for name, number in options.items():
+            if name not in known:
+                raise ConfigError(f"{where} options.{code}: unknown option {name!r}")
+            if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+                raise ConfigError(f"{where} options.{code}.{name} must be a whole number >= 0")
+        parsed[code] = dict(options)
+    return parsed

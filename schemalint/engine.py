@@ -1,0 +1,182 @@
+"""The pipeline: load → normalise → analyse → findings, for files and folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemalint import risk
+from schemalint.analysis import Analysis, analyse
+from schemalint.checks import RULES
+from schemalint.checks.validity import INVALID_INPUT
+from schemalint.config import Settings
+from schemalint.lmfe import detect_settings
+from schemalint.load.kinds import NormalisedSchema, NotASchema, normalise
+from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
+from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation
+from schemalint.walk import SchemaTooLarge
+
+_SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
+
+
+class PathNotFound(FileNotFoundError):
+    """A path given on the command line does not exist (exit code 2)."""
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str | None
+    findings: list[Finding]
+    metrics: dict[str, int] = field(default_factory=dict)
+    risk: risk.Risk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.risk = risk.score(self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "risk": self.risk.to_json(),
+            "metrics": self.metrics,
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    files: list[FileReport]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for report in self.files for finding in report.findings]
+
+    def by_severity(self) -> dict[str, int]:
+        counts = {severity.label: 0 for severity in reversed(Severity)}
+        for finding in self.findings:
+            counts[finding.severity.label] += 1
+        return counts
+
+    def exit_code(self, fail_on: Severity) -> int:
+        return int(any(finding.severity >= fail_on for finding in self.findings))
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders recursively, keeping JSON and YAML files, skipping hidden ones."""
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                parts = candidate.relative_to(path).parts
+                if any(p.startswith(".") or p in _SKIPPED_FOLDERS for p in parts):
+                    continue
+                if candidate.suffix.lower() in SCHEMA_SUFFIXES and candidate.is_file():
+                    yield candidate
+        elif path.exists():
+            yield path
+        else:
+            raise PathNotFound(f"{path}: no such file or directory")
+
+
+def check_paths(paths: Iterable[Path], settings: Settings) -> Report:
+    return Report([check_file(path, settings) for path in expand_paths(paths)])
+
+
+def check_file(path: Path, settings: Settings) -> FileReport:
+    document = read_document(path, settings.max_file_size)
+    if isinstance(document, LoadError):
+        return FileReport(document.path, None, _input_error(document, settings))
+    try:
+        normalised = normalise(document.data)
+    except NotASchema as error:
+        position = document.positions.find(error.pointer)
+        failure = LoadError(document.path, str(error), position)
+        return FileReport(document.path, None, _input_error(failure, settings, error.pointer))
+    enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
+    try:
+        analysis = analyse(normalised.schema, enforcer)
+        violations = list(_run_rules(analysis, document.path, settings))
+        metrics = analysis.metrics()
+    except SchemaTooLarge as error:
+        failure = LoadError(document.path, f"schema too large to analyse: {error}")
+        return FileReport(document.path, normalised.kind, _input_error(failure, settings))
+    except RecursionError:
+        failure = LoadError(document.path, "schema nested too deeply to analyse")
+        return FileReport(document.path, normalised.kind, _input_error(failure, settings))
+    findings = _place(violations, document, normalised, settings)
+    return FileReport(document.path, normalised.kind, findings, metrics)
+
+
+def _run_rules(
+    analysis: Analysis, path: str, settings: Settings
+) -> Iterator[tuple[str, Violation]]:
+    for code, rule in RULES.items():
+        if rule.check is None or not settings.enabled(code, path):
+            continue
+        try:
+            for violation in rule.check(analysis, settings.rule_options(code)):
+                yield code, violation
+        except (RecursionError, SchemaTooLarge):
+            raise
+        except Exception as error:  # a bug in a rule must not hide the other findings
+            yield (
+                INVALID_INPUT.code,
+                Violation(
+                    "",
+                    f"internal error in rule {code} ({type(error).__name__}: {error}); "
+                    "please report it",
+                ),
+            )
+
+
+def _place(
+    violations: list[tuple[str, Violation]],
+    document: Document,
+    normalised: NormalisedSchema,
+    settings: Settings,
+) -> list[Finding]:
+    """Findings at the user's pointers, with positions and configured severities, deduplicated."""
+    findings: dict[tuple[str, str, str], Finding] = {}
+    for code, violation in violations:
+        rule = RULES[code]
+        pointer = normalised.to_source(violation.pointer)
+        position = document.positions.find(pointer)
+        severity = settings.severity.get(code) or violation.severity or rule.severity
+        finding = Finding(
+            code=code,
+            name=rule.name,
+            severity=severity,
+            path=document.path,
+            pointer=pointer,
+            message=violation.message,
+            line=position.line if position else None,
+            column=position.column if position else None,
+            fix=violation.fix,
+            evidence=violation.evidence,
+        )
+        findings.setdefault((code, pointer, violation.message), finding)
+    return sorted(findings.values(), key=_finding_order)
+
+
+def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
+    return (finding.line or 0, finding.column or 0, finding.pointer, finding.code)
+
+
+def _input_error(error: LoadError, settings: Settings, pointer: str = "") -> list[Finding]:
+    if not settings.enabled(INVALID_INPUT.code, error.path):
+        return []
+    position: SourcePosition | None = error.position
+    return [
+        Finding(
+            code=INVALID_INPUT.code,
+            name=INVALID_INPUT.name,
+            severity=settings.severity.get(INVALID_INPUT.code, INVALID_INPUT.severity),
+            path=error.path,
+            pointer=pointer,
+            message=error.message,
+            line=position.line if position else None,
+            column=position.column if position else None,
+        )
+    ]

@@ -1,0 +1,106 @@
+"""The values that flow through schemalint: severities, findings and fixes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``a >= b`` reads as "a is at least as serious as b"."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+class Applicability(enum.Enum):
+    """How far a fix can be trusted, in ruff's terms."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A suggested change; rewrites (``schemalint rewrite``) apply the safe and unsafe ones."""
+
+    description: str
+    applicability: Applicability
+
+    def to_json(self) -> dict[str, str]:
+        return {"description": self.description, "applicability": self.applicability.value}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule reports: a pointer into the analysed schema and a message."""
+
+    pointer: str
+    message: str
+    fix: Fix | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None
+    """Overrides the rule's default severity when the rule grades its own findings."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation placed in the user's file, with the severity the configuration gives it."""
+
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    pointer: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    fix: Fix | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.label,
+            "pointer": self.pointer,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "fix": self.fix.to_json() if self.fix else None,
+        }
+        if self.evidence:
+            data["evidence"] = self.evidence
+        return data
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A file that could not be read as a schema; reported as finding SL000."""
+
+    path: str
+    message: str
+    position: SourcePosition | None = None

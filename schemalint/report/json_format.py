@@ -1,0 +1,26 @@
+"""The stable JSON contract: later versions add fields but never rename these."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from schemalint import __version__
+from schemalint.engine import Report
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    return {
+        "version": __version__,
+        "files": [file.to_json() for file in report.files],
+        "summary": {
+            "files": len(report.files),
+            "findings": len(report.findings),
+            "by_severity": report.by_severity(),
+        },
+    }
+
+
+def render(report: Report, stream: TextIO) -> None:
+    json.dump(to_json(report), stream, indent=2)
+    stream.write("\n")
