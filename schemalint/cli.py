@@ -117,7 +117,10 @@ def list_rules() -> None:
 
     from schemalint.checks import RULES
 
-    table = Table("code", "name", "severity", "fix", "summary", box=None)
+    table = Table(box=None)
+    for column in ("code", "name", "severity", "fix"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("summary")
     for rule in RULES.values():
         table.add_row(
             rule.code,

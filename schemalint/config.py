@@ -32,15 +32,21 @@ class Settings:
     root: Path = field(default_factory=Path.cwd)
     """Folder that per-file-ignores patterns are relative to."""
 
-    def enabled(self, code: str, path: str) -> bool:
+    def enabled_codes(self, path: str) -> frozenset[str]:
+        """The rule codes that apply to ``path``: selected, and not ignored by a longer prefix."""
         ignores = list(self.ignore)
-        relative = _relative(Path(path), self.root)
-        for pattern, codes in self.per_file_ignores.items():
-            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
-                ignores.extend(codes)
-        chosen = _longest_prefix(code, (*self.select, *self.extend_select))
-        ignored = _longest_prefix(code, ignores)
-        return chosen >= 0 and chosen > ignored
+        if self.per_file_ignores:
+            relative = _relative(Path(path), self.root)
+            for pattern, codes in self.per_file_ignores.items():
+                if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
+                    ignores.extend(codes)
+        selected = (*self.select, *self.extend_select)
+        return frozenset(
+            code
+            for code in RULES
+            if (chosen := _longest_prefix(code, selected)) >= 0
+            and chosen > _longest_prefix(code, ignores)
+        )
 
     def rule_options(self, code: str) -> dict[str, int]:
         return RULES[code].defaults() | self.options.get(code, {})

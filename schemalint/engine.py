@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from schemalint.checks.validity import INVALID_INPUT
 from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import NormalisedSchema, NotASchema, normalise
+from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
 from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation
 from schemalint.walk import SchemaTooLarge
@@ -88,6 +90,18 @@ def check_file(path: Path, settings: Settings) -> FileReport:
     document = read_document(path, settings.max_file_size)
     if isinstance(document, LoadError):
         return FileReport(document.path, None, _input_error(document, settings))
+    return check_document(document, settings)
+
+
+def check_data(data: Any, settings: Settings, path: str = "<data>") -> FileReport:
+    """Lint an in-memory schema or tools list; positions refer to its indented JSON."""
+    text = json.dumps(data, indent=2)
+    return check_document(
+        Document(path, "json", text, data, PositionIndex(lambda: index_json(text))), settings
+    )
+
+
+def check_document(document: Document, settings: Settings) -> FileReport:
     try:
         normalised = normalise(document.data)
     except NotASchema as error:
@@ -97,7 +111,7 @@ def check_file(path: Path, settings: Settings) -> FileReport:
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     try:
         analysis = analyse(normalised.schema, enforcer)
-        violations = list(_run_rules(analysis, document.path, settings))
+        violations = list(_run_rules(analysis, settings.enabled_codes(document.path), settings))
         metrics = analysis.metrics()
     except SchemaTooLarge as error:
         failure = LoadError(document.path, f"schema too large to analyse: {error}")
@@ -110,10 +124,10 @@ def check_file(path: Path, settings: Settings) -> FileReport:
 
 
 def _run_rules(
-    analysis: Analysis, path: str, settings: Settings
+    analysis: Analysis, enabled: frozenset[str], settings: Settings
 ) -> Iterator[tuple[str, Violation]]:
     for code, rule in RULES.items():
-        if rule.check is None or not settings.enabled(code, path):
+        if rule.check is None or code not in enabled:
             continue
         try:
             for violation in rule.check(analysis, settings.rule_options(code)):
@@ -165,7 +179,7 @@ def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
 
 
 def _input_error(error: LoadError, settings: Settings, pointer: str = "") -> list[Finding]:
-    if not settings.enabled(INVALID_INPUT.code, error.path):
+    if INVALID_INPUT.code not in settings.enabled_codes(error.path):
         return []
     position: SourcePosition | None = error.position
     return [

@@ -6,6 +6,7 @@ version and settings are read without importing LMFE so the static path stays fa
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from importlib import metadata
@@ -66,6 +67,7 @@ def parse_version(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+@functools.cache
 def installed_version() -> str | None:
     try:
         return metadata.version("lm-format-enforcer")

@@ -24,6 +24,8 @@ class Shape:
     deepest_path: list[str]
     """Pointers from the root to the deepest subschema, following ``$ref``s."""
     recursive_refs: set[str] = field(default_factory=set)
+    ref_loops: set[str] = field(default_factory=set)
+    """Recursive ``$ref`` holders whose cycle nests no instance value: a loop, not a tree."""
 
 
 def measure_shape(nodes: list[Node], refs: RefGraph) -> Shape:
@@ -40,21 +42,27 @@ def measure_shape(nodes: list[Node], refs: RefGraph) -> Shape:
     deepest_next: dict[str, str | None] = {}
     state: dict[str, int] = {}
     recursive: set[str] = set()
+    loops: set[str] = set()
     root = nodes[0].pointer
-    stack: list[tuple[str, Iterator[tuple[str, int]]]] = [(root, iter(child_map[root]))]
+    # Each entry: pointer, its pending successors, whether the edge into it nests the instance.
+    stack: list[tuple[str, Iterator[tuple[str, int]], int]] = [(root, iter(child_map[root]), 0)]
+    position = {root: 0}
     state[root] = _ON_PATH
     while stack:
-        pointer, successors = stack[-1]
+        pointer, successors, _ = stack[-1]
         advanced = False
-        for successor, _ in successors:
+        for successor, nesting in successors:
             seen = state.get(successor)
             if seen is None:
                 state[successor] = _ON_PATH
-                stack.append((successor, iter(child_map[successor])))
+                position[successor] = len(stack)
+                stack.append((successor, iter(child_map[successor]), nesting))
                 advanced = True
                 break
             if seen == _ON_PATH:
                 recursive.add(pointer)
+                if not any(entry[2] for entry in stack[position[successor] + 1 :]):
+                    loops.add(pointer)
         if advanced:
             continue
         stack.pop()
@@ -71,4 +79,4 @@ def measure_shape(nodes: list[Node], refs: RefGraph) -> Shape:
     path = [root]
     while (following := deepest_next.get(path[-1])) is not None:
         path.append(following)
-    return Shape(size[root], depth[root] + 1, path, recursive)
+    return Shape(size[root], depth[root] + 1, path, recursive, loops)

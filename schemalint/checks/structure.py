@@ -96,6 +96,17 @@ def ref_expansion(analysis: Analysis, options: Options) -> Iterator[Violation]:
 def recursive_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for source in sorted(analysis.shape.recursive_refs):
         ref = analysis.refs.refs[source]
+        if source in analysis.shape.ref_loops:
+            yield Violation(
+                source,
+                f"$ref '{ref.value}' closes a loop that nests no value: the schema never "
+                "bottoms out, and enforcers recurse until they fail",
+                Fix(
+                    "Break the loop: give the definitions a real type.", Applicability.DISPLAY_ONLY
+                ),
+                severity=Severity.CRITICAL,
+            )
+            continue
         yield Violation(
             source,
             f"recursive $ref to '{ref.value}': output can nest without bound, and LMFE "

@@ -149,8 +149,11 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
     branches: list[dict[str, Any]] = []
     hoisted: dict[str, Any] = {}
     tools: list[Tool] = []
-    source_map: list[tuple[str, str]] = [("", base)]
     single = len(entries) == 1
+    # Pointers that exist only in the combined schema map to the tools list itself.
+    source_map: list[tuple[str, str]] = [("", base), ("/$defs", base)]
+    if not single:
+        source_map.append(("/anyOf", base))
     for index, entry in enumerate(entries):
         kind, tool, parameters = _read_tool(entry, jp.join(base, index))
         kinds.add(kind)

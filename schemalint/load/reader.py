@@ -22,7 +22,7 @@ from schemalint.model import LoadError, SourcePosition
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SCHEMA_SUFFIXES = (".json", *YAML_SUFFIXES)
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_BYTES = 8_000_000
 
 
 @dataclass
@@ -88,7 +88,9 @@ def _parse_json(label: str, text: str) -> Document | LoadError:
             label, f"invalid JSON: {message}", SourcePosition(error.lineno, error.colno)
         )
     except RecursionError:
-        return LoadError(label, "invalid JSON: nested deeper than the parser's limit")
+        return LoadError(
+            label, "invalid JSON: nested deeper than the parser's limit (about 1,000 levels)"
+        )
     except ValueError as error:
         return LoadError(label, f"invalid JSON: {error}")
     if isinstance(data, float) and not math.isfinite(data):
@@ -109,7 +111,9 @@ def _parse_yaml(label: str, text: str) -> Document | LoadError:
     except yaml.YAMLError as error:
         return LoadError(label, f"invalid YAML: {error}")
     except RecursionError:
-        return LoadError(label, "invalid YAML: nested deeper than the parser's limit")
+        return LoadError(
+            label, "invalid YAML: nested deeper than the parser's limit (about 1,000 levels)"
+        )
     finally:
         loader.dispose()
     if node is None:

@@ -1,0 +1,55 @@
+"""Every rule is specified by small YAML cases: schemas that must fail at given pointers, and
+schemas that must pass (sqlfluff's fail/pass style). One file per rule in ``cases/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from schemalint.checks import RULES
+from schemalint.config import Settings
+from schemalint.engine import check_data
+from schemalint.model import Severity
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES.glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in spec["cases"]:
+            params.append(pytest.param(spec["rule"], case, id=f"{spec['rule']}-{case['name']}"))
+    return params
+
+
+def run_rule(code: str, data: Any, case: dict[str, Any]) -> list[Any]:
+    settings = Settings(
+        select=(code,),
+        options={code: case.get("options", {})} if case.get("options") else {},
+        **case.get("settings", {}),
+    )
+    return [f for f in check_data(data, settings).findings if f.code == code]
+
+
+def test_every_rule_with_a_check_has_cases() -> None:
+    covered = {path.stem for path in CASES.glob("*.yaml")}
+    assert {code for code, rule in RULES.items()} - covered == set()
+
+
+@pytest.mark.parametrize(("code", "case"), _load_cases())
+def test_rule_case(code: str, case: dict[str, Any]) -> None:
+    findings = run_rule(code, case["schema"], case)
+    pointers = sorted(f.pointer for f in findings)
+    if "fail" in case:
+        assert pointers == sorted(case["fail"])
+        if "severity" in case:
+            assert {f.severity for f in findings} == {Severity.parse(case["severity"])}
+        if "message_contains" in case:
+            assert all(case["message_contains"] in f.message for f in findings)
+    else:
+        assert case["pass"] is True
+        assert pointers == []

@@ -1,0 +1,65 @@
+"""Rule pages in rules/ and the registry agree, and each page's examples are honest."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from schemalint.checks import RULES
+from schemalint.config import Settings
+from schemalint.docs import page_codes, rule_page
+from schemalint.engine import check_data
+
+HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
+#: Settings a page's examples are judged under, for rules that depend on the enforcer.
+PAGE_SETTINGS: dict[str, dict[str, Any]] = {"SL204": {"lmfe_version": "0.10.7"}}
+
+
+def section(page: str, heading: str) -> str:
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", page, re.M | re.S)
+    assert match, f"missing section {heading!r}"
+    return match.group(1)
+
+
+def json_example(page: str, heading: str) -> Any:
+    block = re.search(r"```json\n(.*?)```", section(page, heading), re.S)
+    assert block, f"no ```json block under {heading!r}"
+    return json.loads(block.group(1))
+
+
+def codes_found(code: str, data: Any) -> list[str]:
+    settings = Settings(select=(code,), **PAGE_SETTINGS.get(code, {}))
+    return [f.code for f in check_data(data, settings).findings]
+
+
+def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
+    assert page_codes() == set(RULES)
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_page_has_title_and_headings_in_order(code: str) -> None:
+    page = rule_page(code)
+    assert page is not None
+    assert page.splitlines()[0] == f"# {code} {RULES[code].name}"
+    positions = [page.find(f"\n## {heading}\n") for heading in HEADINGS]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_page_lists_every_option(code: str) -> None:
+    options = section(rule_page(code) or "", "Options")
+    for option in RULES[code].options:
+        assert f"`{option.name}`" in options and str(option.default) in options
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_example_triggers_the_rule(code: str) -> None:
+    assert code in codes_found(code, json_example(rule_page(code) or "", "Example"))
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_use_instead_does_not_trigger_the_rule(code: str) -> None:
+    assert code not in codes_found(code, json_example(rule_page(code) or "", "Use instead"))
