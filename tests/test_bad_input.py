@@ -35,20 +35,27 @@ CASES: dict[str, tuple[str | bytes, str, str]] = {
     "deep.json": ('{"items":' * 10_000 + "{}" + "}" * 10_000, "SL000", "nested deeper"),
     "deep.yaml": ("items: " + "[" * 10_000 + "]" * 10_000, "SL000", "nested deeper"),
     "cycle.json": (
-        json.dumps({"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}),
+        json.dumps(
+            {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}
+        ),
         "SL104",
         "loop",
     ),
     "doubling.json": (doubling_refs(40), "SL103", "exponential"),
     "remote.json": (
-        json.dumps({"type": "object", "properties": {"a": {"$ref": "https://example.com/s.json#/x"}}}),
+        json.dumps(
+            {"type": "object", "properties": {"a": {"$ref": "https://example.com/s.json#/x"}}}
+        ),
         "SL405",
         "not fetched",
     ),
     "not_a_schema.yaml": ("- 1\n- 2\n", "SL000", "not a tools list"),
     "laughs.yaml": (
         "a: &a [x,x,x,x,x,x,x,x,x]\n"
-        + "".join(f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefg", "bcdefgh", strict=True))
+        + "".join(
+            f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
+            for p, c in zip("abcdefg", "bcdefgh", strict=True)
+        )
         + "type: object\n",
         "",
         "",
@@ -57,7 +64,9 @@ CASES: dict[str, tuple[str | bytes, str, str]] = {
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_input_gives_a_finding_quickly(tmp_path: Path, name: str, no_network: list[object]) -> None:
+def test_bad_input_gives_a_finding_quickly(
+    tmp_path: Path, name: str, no_network: list[object]
+) -> None:
     content, code, text = CASES[name]
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
@@ -103,7 +112,10 @@ def test_the_cli_never_prints_a_traceback(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe{")
     done = subprocess.run(
         [sys.executable, "-m", "schemalint", "check", str(bad)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr

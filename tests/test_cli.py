@@ -39,7 +39,10 @@ def test_exit_zero_and_fail_on() -> None:
     assert run("check", str(TWIN), "--fail-on", "low")[0] == 1
     # The gate reads finding severities, not the risk level: the seed's worst finding is high.
     assert run("check", str(SEED), "--fail-on", "critical")[0] == 0
-    assert run("check", str(SAMPLES / "pathological" / "free_dict.json"), "--fail-on", "critical")[0] == 1
+    assert (
+        run("check", str(SAMPLES / "pathological" / "free_dict.json"), "--fail-on", "critical")[0]
+        == 1
+    )
     assert run("check", str(SAMPLES / "openai_tools.json"), "--fail-on", "medium")[0] == 0
 
 
@@ -83,7 +86,9 @@ def test_strict_field_order_flag_changes_the_advice() -> None:
 
 
 def test_lmfe_version_flag_enables_old_version_rules() -> None:
-    _, out, _ = run("check", str(SEED), "-f", "json", "--lmfe-version", "0.10.7", "--select", "SL204")
+    _, out, _ = run(
+        "check", str(SEED), "-f", "json", "--lmfe-version", "0.10.7", "--select", "SL204"
+    )
     findings = json.loads(out)["files"][0]["findings"]
     assert findings and all("0.10.7" in f["message"] for f in findings)
 
@@ -115,7 +120,11 @@ def test_installed_console_script_runs_on_the_samples() -> None:
     assert script is not None
     done = subprocess.run(
         [script, "check", "samples/function_calling_seed.json", "-f", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1 and done.stderr == ""
     assert json.loads(done.stdout)["files"][0]["risk"]["level"] in ("high", "critical")
@@ -124,7 +133,11 @@ def test_installed_console_script_runs_on_the_samples() -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "schemalint", "check", str(TWIN)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
 
@@ -135,5 +148,7 @@ def test_static_check_does_not_import_heavy_packages() -> None:
         f"CliRunner().invoke(app, ['check', {str(SEED)!r}]); "
         "print(sorted(m for m in ('torch', 'lmformatenforcer', 'exllamav2', 'transformers') if m in sys.modules))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"

@@ -26,7 +26,8 @@ def project(tmp_path: Path, config: str) -> Path:
 
 def codes(tmp_path: Path, target: Path, *flags: str) -> set[str]:
     result = runner.invoke(
-        app, ["check", str(target), "-f", "json", "--config", str(tmp_path / "pyproject.toml"), *flags]
+        app,
+        ["check", str(target), "-f", "json", "--config", str(tmp_path / "pyproject.toml"), *flags],
     )
     return {f["code"] for f in json.loads(result.stdout)["files"][0]["findings"]}
 
@@ -52,14 +53,18 @@ def test_flags_override_the_file(tmp_path: Path) -> None:
 
 
 def test_per_file_ignores_match_paths_relative_to_the_config(tmp_path: Path) -> None:
-    target = project(tmp_path, '[tool.schemalint.per-file-ignores]\n"schemas/*.json" = ["SL2", "SL3"]\n')
+    target = project(
+        tmp_path, '[tool.schemalint.per-file-ignores]\n"schemas/*.json" = ["SL2", "SL3"]\n'
+    )
     found = codes(tmp_path, target)
     assert found and not any(code.startswith(("SL2", "SL3")) for code in found)
 
 
 def test_severity_overrides_change_the_gate(tmp_path: Path) -> None:
     target = project(tmp_path, '[tool.schemalint.severity]\nSL206 = "low"\n')
-    result = runner.invoke(app, ["check", str(target), "--config", str(tmp_path / "pyproject.toml")])
+    result = runner.invoke(
+        app, ["check", str(target), "--config", str(tmp_path / "pyproject.toml")]
+    )
     assert result.exit_code == 0
 
 
@@ -82,9 +87,13 @@ def test_rule_options_change_thresholds(tmp_path: Path) -> None:
         ("strict-field-order = 1\n", "strict-field-order must be true or false"),
     ],
 )
-def test_invalid_config_is_exit_2_naming_the_problem(tmp_path: Path, config: str, message: str) -> None:
+def test_invalid_config_is_exit_2_naming_the_problem(
+    tmp_path: Path, config: str, message: str
+) -> None:
     target = project(tmp_path, config)
-    result = runner.invoke(app, ["check", str(target), "--config", str(tmp_path / "pyproject.toml")])
+    result = runner.invoke(
+        app, ["check", str(target), "--config", str(tmp_path / "pyproject.toml")]
+    )
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
 

@@ -34,7 +34,9 @@ def test_a_ref_chain_that_doubles_forty_times_is_counted_exactly() -> None:
 def test_depth_counts_instance_nesting_not_keywords() -> None:
     schema = {
         "type": "object",
-        "properties": {"a": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]}},
+        "properties": {
+            "a": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]}
+        },
     }
     analysis = analyse(schema, ENFORCER)
     assert analysis.shape.max_depth == 3
@@ -50,7 +52,10 @@ def test_recursive_refs_are_found_and_counted_once() -> None:
 
 
 def test_a_ref_cycle_without_nesting_is_a_loop() -> None:
-    schema = {"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}
+    schema = {
+        "$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}},
+        "$ref": "#/$defs/a",
+    }
     analysis = analyse(schema, ENFORCER)
     assert analysis.shape.ref_loops == {"/$defs/b"}
 
@@ -66,7 +71,11 @@ def test_metrics_summarise_the_schema() -> None:
     schema = {
         "$defs": {"s": {"type": "string"}},
         "type": "object",
-        "properties": {"a": {"$ref": "#/$defs/s"}, "b": {"$ref": "#/$defs/s"}, "c": {"anyOf": [{}, {}, {}]}},
+        "properties": {
+            "a": {"$ref": "#/$defs/s"},
+            "b": {"$ref": "#/$defs/s"},
+            "c": {"anyOf": [{}, {}, {}]},
+        },
         "required": ["a"],
     }
     metrics = analyse(schema, ENFORCER).metrics()

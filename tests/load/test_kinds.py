@@ -47,14 +47,24 @@ def test_openai_tools_become_a_union_of_tool_calls() -> None:
 def test_union_pointers_map_back_to_the_file() -> None:
     normalised = normalise(load("openai_tools.json"))
     to_source = normalised.to_source
-    assert to_source("/anyOf/1/properties/arguments/properties/x") == "/1/function/parameters/properties/x"
+    assert (
+        to_source("/anyOf/1/properties/arguments/properties/x")
+        == "/1/function/parameters/properties/x"
+    )
     assert to_source("/anyOf/2/properties/name") == "/2/function/name"
     assert to_source("/anyOf/2") == "/2"
     assert to_source("/anyOf") == ""
 
 
 def test_wrapped_tool_lists_keep_their_prefix() -> None:
-    mcp = normalise({"tools": [{"name": "a", "inputSchema": {"type": "object"}}, {"name": "b", "inputSchema": {}}]})
+    mcp = normalise(
+        {
+            "tools": [
+                {"name": "a", "inputSchema": {"type": "object"}},
+                {"name": "b", "inputSchema": {}},
+            ]
+        }
+    )
     assert mcp.kind == "mcp-tools"
     assert mcp.to_source("/anyOf/1/properties/arguments") == "/tools/1/inputSchema"
     rpc = normalise({"jsonrpc": "2.0", "result": {"tools": [{"name": "a", "inputSchema": {}}]}})
@@ -73,7 +83,10 @@ def test_tool_definitions_are_hoisted_and_refs_follow_them() -> None:
         "name": "book",
         "input_schema": {
             "type": "object",
-            "properties": {"who": {"$ref": "#/$defs/person"}, "again": {"$ref": "#/properties/who"}},
+            "properties": {
+                "who": {"$ref": "#/$defs/person"},
+                "again": {"$ref": "#/properties/who"},
+            },
             "$defs": {"person": {"type": "object", "properties": {"n": {"type": "string"}}}},
         },
     }
@@ -81,9 +94,14 @@ def test_tool_definitions_are_hoisted_and_refs_follow_them() -> None:
     arguments = normalised.schema["anyOf"][0]["properties"]["arguments"]
     assert "$defs" not in arguments
     assert arguments["properties"]["who"] == {"$ref": "#/$defs/book.person"}
-    assert arguments["properties"]["again"] == {"$ref": "#/anyOf/0/properties/arguments/properties/who"}
+    assert arguments["properties"]["again"] == {
+        "$ref": "#/anyOf/0/properties/arguments/properties/who"
+    }
     assert normalised.schema["$defs"]["book.person"]["type"] == "object"
-    assert normalised.to_source("/$defs/book.person/properties/n") == "/0/input_schema/$defs/person/properties/n"
+    assert (
+        normalised.to_source("/$defs/book.person/properties/n")
+        == "/0/input_schema/$defs/person/properties/n"
+    )
 
 
 def test_normalising_never_changes_the_input() -> None:
@@ -106,8 +124,16 @@ def test_raw_schemas_map_to_themselves() -> None:
         ("x", "not a schema: the top-level value is a string", ""),
         ([], "empty tools list", ""),
         ([1, 2], "not a tools list: entry is not an object", "/0"),
-        ([{"foo": 1}], "not a tools list: entry has no function, input_schema or inputSchema", "/0"),
-        ({"name": "pkg", "version": "1"}, "not a schema: no JSON Schema keyword at the top level", ""),
+        (
+            [{"foo": 1}],
+            "not a tools list: entry has no function, input_schema or inputSchema",
+            "/0",
+        ),
+        (
+            {"name": "pkg", "version": "1"},
+            "not a schema: no JSON Schema keyword at the top level",
+            "",
+        ),
         ([{"type": "function", "function": {"parameters": {}}}], "tool has no name", "/0/function"),
         (
             [{"name": "a", "input_schema": {}}, {"name": "b", "inputSchema": {}}],

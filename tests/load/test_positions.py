@@ -56,7 +56,9 @@ def test_index_is_built_only_when_asked() -> None:
 
 
 def test_yaml_positions_come_from_node_marks() -> None:
-    node = yaml.compose("type: object\nproperties:\n  name:\n    type: string\n", Loader=yaml.SafeLoader)
+    node = yaml.compose(
+        "type: object\nproperties:\n  name:\n    type: string\n", Loader=yaml.SafeLoader
+    )
     index = index_yaml(node)
     assert index["/properties/name"] == SourcePosition(3, 3)
     assert index["/properties/name/type"] == SourcePosition(4, 5)

@@ -30,7 +30,9 @@ def test_yaml_file_is_parsed_safely_and_keeps_dates_as_strings(tmp_path: Path) -
 
 
 def test_yaml_python_tags_are_refused(tmp_path: Path) -> None:
-    error = read_document(write(tmp_path, "s.yaml", "a: !!python/object/apply:os.system ['echo hi']\n"))
+    error = read_document(
+        write(tmp_path, "s.yaml", "a: !!python/object/apply:os.system ['echo hi']\n")
+    )
     assert isinstance(error, LoadError) and error.message.startswith("invalid YAML")
 
 

@@ -46,9 +46,17 @@ def test_json_contract_fields() -> None:
     assert set(data) == {"version", "files", "summary"}
     file = data["files"][0]
     assert set(file) == {"path", "kind", "risk", "metrics", "findings"}
-    assert {"max_depth", "ref_fanout", "expanded_nodes", "free_text_fields", "max_union_width"} <= set(file["metrics"])
+    assert {
+        "max_depth",
+        "ref_fanout",
+        "expanded_nodes",
+        "free_text_fields",
+        "max_union_width",
+    } <= set(file["metrics"])
     finding = file["findings"][0]
-    assert {"code", "name", "severity", "pointer", "line", "column", "message", "fix"} <= set(finding)
+    assert {"code", "name", "severity", "pointer", "line", "column", "message", "fix"} <= set(
+        finding
+    )
     assert data["summary"]["findings"] == len(file["findings"])
     assert sum(data["summary"]["by_severity"].values()) == len(file["findings"])
 
@@ -70,7 +78,9 @@ def test_sarif_is_2_1_0_with_rule_metadata_and_locations() -> None:
 
 
 def test_github_annotations_escape_their_properties_and_message() -> None:
-    finding = Finding("SL000", "invalid-input", Severity.CRITICAL, "a,b:c.json", "/x", "50%\nbad", 3, 4)
+    finding = Finding(
+        "SL000", "invalid-input", Severity.CRITICAL, "a,b:c.json", "/x", "50%\nbad", 3, 4
+    )
     text = rendered("github", Report([FileReport(finding.path, "json-schema", [finding])]))
     assert text == (
         "::error file=a%2Cb%3Ac.json,line=3,col=4,title=schemalint (SL000)::"
@@ -79,7 +89,9 @@ def test_github_annotations_escape_their_properties_and_message() -> None:
 
 
 def test_github_levels_follow_severity() -> None:
-    lines = rendered("github", Report([check_file(SAMPLES / "openai_tools.json", PINNED)])).splitlines()
+    lines = rendered(
+        "github", Report([check_file(SAMPLES / "openai_tools.json", PINNED)])
+    ).splitlines()
     assert lines and all(line.startswith(("::warning ", "::notice ")) for line in lines)
 
 
