@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -58,12 +59,15 @@ class EnforcerSettings:
 
 
 def parse_version(text: str) -> tuple[int, ...]:
+    """Leading numeric parts: ``0.10.7rc1`` -> (0, 10, 7)."""
     parts: list[int] = []
     for piece in text.split("."):
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        if not digits:
+        match = re.match(r"\d+", piece)
+        if not match:
             break
-        parts.append(int(digits))
+        parts.append(int(match.group()))
+        if match.end() < len(piece):
+            break
     return tuple(parts)
 
 

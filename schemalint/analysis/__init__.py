@@ -1,5 +1,5 @@
 """Static analysis: walk a schema once, resolve its refs, and measure its shape."""
 
-from schemalint.analysis.context import Analysis, analyse, is_free_text
+from schemalint.analysis.context import Analysis, analyse, is_free_text, types_of
 
-__all__ = ["Analysis", "analyse", "is_free_text"]
+__all__ = ["Analysis", "analyse", "is_free_text", "types_of"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from schemalint import pointer as jp
-from schemalint.analysis.refs import RefGraph, resolve_refs
+from schemalint.analysis.refs import Ref, RefGraph, resolve_refs
 from schemalint.analysis.shape import Shape, measure_shape
 from schemalint.lmfe import EnforcerSettings
 from schemalint.walk import DEFINITIONS, UNIONS, Node, walk
@@ -14,18 +16,20 @@ from schemalint.walk import DEFINITIONS, UNIONS, Node, walk
 _MAX_REF_HOPS = 32
 
 
+def types_of(schema: Any) -> frozenset[str]:
+    """The JSON types a subschema names in ``type`` (a string or a list)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if isinstance(kind, str):
+        return frozenset((kind,))
+    if isinstance(kind, list):
+        return frozenset(k for k in kind if isinstance(k, str))
+    return frozenset()
+
+
 def is_free_text(schema: Any) -> bool:
     """A string the model writes freely: type string with no enum, const or format."""
-    if not isinstance(schema, dict):
-        return False
-    kind = schema.get("type")
-    is_string = kind == "string" or (isinstance(kind, list) and kind == ["string"])
-    return is_string and not any(k in schema for k in ("enum", "const", "format"))
-
-
-def is_union(node: Node) -> bool:
-    return isinstance(node.schema, dict) and any(
-        isinstance(node.schema.get(k), list) and len(node.schema[k]) > 1 for k in UNIONS
+    return "string" in types_of(schema) and not any(
+        k in schema for k in ("enum", "const", "format")
     )
 
 
@@ -79,7 +83,7 @@ class Analysis:
     def in_definitions(self, node: Node) -> bool:
         return any(f"/{keyword}/" in node.pointer + "/" for keyword in DEFINITIONS)
 
-    @property
+    @cached_property
     def used_nodes(self) -> list[Node]:
         """Subschemas reachable from the root: unreferenced definitions never constrain output."""
         reachable = {self.nodes[0].pointer}
@@ -98,10 +102,20 @@ class Analysis:
                     todo.append(successor)
         return [n for n in self.nodes if n.pointer in reachable]
 
+    @cached_property
+    def used_refs(self) -> list[Ref]:
+        """The ``$ref``s of subschemas reachable from the root."""
+        return [self.refs.refs[n.pointer] for n in self.used_nodes if n.pointer in self.refs.refs]
+
+    @cached_property
+    def ref_uses(self) -> Counter[str]:
+        """How many used ``$ref``s point at each subschema."""
+        return Counter(ref.target for ref in self.used_refs if ref.target is not None)
+
     def metrics(self) -> dict[str, int]:
         schemas = [n.schema for n in self.nodes if isinstance(n.schema, dict)]
         union_widths = [len(s[k]) for s in schemas for k in UNIONS if isinstance(s.get(k), list)]
-        uses = self.refs.uses
+        uses = self.ref_uses
         return {
             "max_depth": self.shape.max_depth,
             "ref_fanout": max(uses.values(), default=0),

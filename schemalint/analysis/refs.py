@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -31,10 +30,6 @@ class Ref:
 @dataclass
 class RefGraph:
     refs: dict[str, Ref] = field(default_factory=dict)
-
-    @property
-    def uses(self) -> Counter[str]:
-        return Counter(ref.target for ref in self.refs.values() if ref.target is not None)
 
 
 def _registry(schema: Any) -> tuple[referencing.Registry[Any], str]:

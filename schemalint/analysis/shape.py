@@ -8,6 +8,7 @@ node and is reported, not followed.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -60,9 +61,19 @@ def measure_shape(nodes: list[Node], refs: RefGraph) -> Shape:
                 advanced = True
                 break
             if seen == _ON_PATH:
-                recursive.add(pointer)
+                closing = refs.refs.get(pointer)
+                if closing is not None and closing.target == successor:
+                    holders = {pointer}
+                else:  # closed by a child edge: report the $refs inside the cycle
+                    cycle = [entry[0] for entry in stack[position[successor] :]] + [successor]
+                    holders = {
+                        source
+                        for source, target in itertools.pairwise(cycle)
+                        if (edge := refs.refs.get(source)) is not None and edge.target == target
+                    }
+                recursive |= holders
                 if not any(entry[2] for entry in stack[position[successor] + 1 :]):
-                    loops.add(pointer)
+                    loops |= holders
         if advanced:
             continue
         stack.pop()

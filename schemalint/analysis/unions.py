@@ -36,16 +36,26 @@ def discriminator(analysis: Analysis, branch: Node) -> str | None:
     return None
 
 
+def generation_order(analysis: Analysis, branch: Node) -> list[str]:
+    """The key order a model is steered to: ``required`` under strict order, else ``properties``."""
+    names = [name for name, _ in analysis.properties(branch)]
+    required = branch.schema.get("required") if isinstance(branch.schema, dict) else None
+    if analysis.enforcer.strict_field_order and isinstance(required, list):
+        order = [r for r in required if isinstance(r, str) and r in names]
+        return order + [name for name in names if name not in order]
+    return names
+
+
 def keys_before_decision(analysis: Analysis, branch: Node) -> list[str]:
     """Properties the model may write before this branch is told apart from the others."""
     names = [name for name, _ in analysis.properties(branch)]
     key = discriminator(analysis, branch)
-    if not analysis.enforcer.strict_field_order or key is None:
-        return names
     required = branch.schema.get("required") if isinstance(branch.schema, dict) else None
-    order = [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
-    if key not in order:
+    if not analysis.enforcer.strict_field_order or not isinstance(required, list):
         return names
+    if key is None or key not in required:
+        return names  # LMFE lets any key come once the required ones are exhausted
+    order = generation_order(analysis, branch)
     return order[: order.index(key)]
 
 

@@ -7,11 +7,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from schemalint import pointer as jp
-from schemalint.analysis import Analysis, is_free_text
+from schemalint.analysis import Analysis, is_free_text, types_of
 from schemalint.analysis.unions import (
     LiveField,
     discriminator,
     free_text_constraints,
+    generation_order,
     live_free_text,
     object_branches,
 )
@@ -26,6 +27,10 @@ _MOVE_THOUGHT = Fix(
     Applicability.UNSAFE,
 )
 _STRICT_ORDER_HINT = "set LMFE_STRICT_JSON_FIELD_ORDER=true"
+
+
+def _order_source(analysis: Analysis) -> str:
+    return "required" if analysis.enforcer.strict_field_order else "properties"
 
 
 def _order_note(analysis: Analysis) -> str:
@@ -56,7 +61,8 @@ def _union_fields(
 )
 def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
-        if is_free_text(node.schema) and "maxLength" not in node.schema:
+        schema = node.schema
+        if is_free_text(schema) and "maxLength" not in schema and "pattern" not in schema:
             yield Violation(
                 node.pointer,
                 "free-text string without maxLength",
@@ -104,9 +110,29 @@ def _least_common(fields: list[LiveField]) -> LiveField:
     return min(fields, key=lambda f: counts[free_text_constraints(f.node.schema)])
 
 
-# An unbounded repetition of something that matches spaces or almost any character.
-_PROSE_ATOM = re.compile(r"(\.|\\[SsWw]|\[\^[^\]]*\]|\[[^\]]*(?: |\\s)[^\]]*\])(?:[*+]|\{\d+,\})")
-_ANY_CHARACTER = re.compile(r"(\.|\\[SW]|\[\^[^\]]*\])(?:[*+]|\{\d+,\})")
+#: A repeated atom: an unescaped dot, a class escape, or a bracket class, and its quantifier.
+_REPEATED_ATOM = re.compile(
+    r"(?<!\\)(?P<atom>\.|\\[SsWwDd]|\[(?:\\.|[^\]\\])*\])"
+    r"(?P<quantifier>[*+]|\{\d+,(?P<upper>\d*)\})"
+)
+#: Repeats up to this many characters are a fixed format (an id, a code), not prose.
+_PROSE_LENGTH = 20
+
+
+def pattern_breadth(pattern: str) -> str | None:
+    """'any' if the pattern repeats (almost) any character, 'prose' if it repeats a class
+    with spaces, None for fixed formats: the cost of LMFE's regex walk follows this."""
+    breadth = None
+    for match in _REPEATED_ATOM.finditer(pattern):
+        upper = match.group("upper")
+        if upper and int(upper) < _PROSE_LENGTH:
+            continue
+        atom = match.group("atom")
+        if atom in (".", r"\S", r"\W") or atom.startswith("[^"):
+            return "any"
+        if atom == r"\s" or (atom.startswith("[") and (" " in atom or r"\s" in atom)):
+            breadth = "prose"
+    return breadth
 
 
 @rule(
@@ -118,12 +144,13 @@ _ANY_CHARACTER = re.compile(r"(\.|\\[SW]|\[\^[^\]]*\])(?:[*+]|\{\d+,\})")
 )
 def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
-        if not node.is_object or node.schema.get("type") != "string":
+        if "string" not in types_of(node.schema):
             continue
         pattern = node.schema.get("pattern")
-        if not isinstance(pattern, str) or not _PROSE_ATOM.search(pattern):
+        breadth = pattern_breadth(pattern) if isinstance(pattern, str) else None
+        if breadth is None:
             continue
-        any_character = bool(_ANY_CHARACTER.search(pattern))
+        any_character = breadth == "any"
         yield Violation(
             jp.join(node.pointer, "pattern"),
             f"pattern {pattern!r} admits "
@@ -211,15 +238,15 @@ def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iter
                 key = discriminator(analysis, branch)
                 if key is None:
                     continue
-                names = [name for name, _ in analysis.properties(branch)]
-                for name, prop in analysis.properties(branch):
-                    if name == key:
-                        break
-                    if is_free_text(prop.schema):
+                order = generation_order(analysis, branch)
+                props = dict(analysis.properties(branch))
+                for name in order[: order.index(key)] if key in order else []:
+                    if name in props and is_free_text(props[name].schema):
                         yield Violation(
                             jp.join(branch.pointer, "properties", name),
                             f"free-text '{name}' comes before the discriminator '{key}' "
-                            f"(position {names.index(name) + 1} of {len(names)}): every "
+                            f"(position {order.index(name) + 1} of {len(order)} in "
+                            f"{_order_source(analysis)}): every "
                             f"branch stays alive while it is written; "
                             + (
                                 "put the discriminator first"
@@ -265,26 +292,15 @@ def discriminator_not_first(analysis: Analysis, options: Options) -> Iterator[Vi
         for _, branches in object_branches(analysis, node):
             for branch in branches:
                 key = discriminator(analysis, branch)
-                names = [name for name, _ in analysis.properties(branch)]
-                if key is None:
+                order = generation_order(analysis, branch)
+                if key is None or key not in order or order[0] == key:
                     continue
-                required = branch.schema.get("required")
-                order = (
-                    [r for r in required if isinstance(r, str)]
-                    if isinstance(required, list)
-                    else []
-                )
-                where = []
-                if names[0] != key:
-                    where.append("properties")
-                if order and order[0] != key:
-                    where.append("required")
-                before = names[: names.index(key)]
                 props = dict(analysis.properties(branch))
-                if where and not any(is_free_text(props[n].schema) for n in before):
+                before = order[: order.index(key)]
+                if not any(n in props and is_free_text(props[n].schema) for n in before):
                     yield Violation(
                         jp.join(branch.pointer, "properties", key),
-                        f"discriminator '{key}' is not first in {' and '.join(where)}: "
+                        f"discriminator '{key}' is not first in {_order_source(analysis)}: "
                         "branches stay alive longer than needed",
                         Fix(
                             "Move the discriminator first (schemalint rewrite).", Applicability.SAFE

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from schemalint import pointer as jp
-from schemalint.analysis import Analysis
+from schemalint.analysis import Analysis, types_of
 from schemalint.checks.base import Options, rule
 from schemalint.lmfe import IGNORED_KEYWORDS
 from schemalint.model import Applicability, Fix, Severity, Violation
 
+#: The only $ref form LMFE resolves: it looks the last segment up in root $defs/definitions.
+_ROOT_DEFINITION = re.compile(r"^#/(\$defs|definitions)/[^/]+$")
 _VALIDATE_AFTER = Fix(
     "Validate the output with jsonschema after generation, or express the constraint in a "
     "form the enforcer understands.",
@@ -23,12 +26,12 @@ _VALIDATE_AFTER = Fix(
     Severity.CRITICAL,
     "An object with no properties and additionalProperties true (or {}): LMFE crashes "
     "silently inside it and then allows only end-of-sequence.",
-    fix=Applicability.UNSAFE,
+    fix=Applicability.SAFE,
 )
 def free_form_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
         schema = node.schema
-        if not node.is_object or schema.get("type") != "object" or schema.get("properties"):
+        if "object" not in types_of(schema) or "properties" in schema:
             continue
         extra = schema.get("additionalProperties")
         if extra is True or extra == {}:
@@ -37,7 +40,11 @@ def free_form_object(analysis: Analysis, options: Options) -> Iterator[Violation
                 "free-form object (no properties, additionalProperties true): LMFE 0.11.3 "
                 "raises inside it, logs 'Unknown LMFormatEnforcer Problem' and allows only EOS, "
                 "so generation stops silently",
-                Fix("Declare the properties the tool accepts.", Applicability.UNSAFE),
+                Fix(
+                    "Drop additionalProperties: true (it is the default, so the same instances "
+                    "are accepted), or declare the properties the tool takes.",
+                    Applicability.SAFE,
+                ),
             )
 
 
@@ -60,14 +67,14 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
                     _VALIDATE_AFTER,
                 )
         extra = node.schema.get("additionalProperties")
-        if node.schema.get("properties") and (extra is True or isinstance(extra, dict)):
+        if "properties" in node.schema and (extra is True or isinstance(extra, dict)):
             yield Violation(
                 jp.join(node.pointer, "additionalProperties"),
                 "LMFE offers only the listed properties: the extra keys this "
                 "additionalProperties allows can never be generated",
                 _VALIDATE_AFTER,
             )
-        elif extra is False and not node.schema.get("properties"):
+        elif extra is False and "properties" not in node.schema:
             yield Violation(
                 jp.join(node.pointer, "additionalProperties"),
                 "LMFE ignores additionalProperties: false on an object without properties: "
@@ -92,18 +99,32 @@ def oneof_non_object(analysis: Analysis, options: Options) -> Iterator[Violation
             child = analysis.child(node, "oneOf", index)
             if child is None:
                 continue
-            target = analysis.deref(child).schema
-            kind = target.get("type", "object") if isinstance(target, dict) else "any"
+            kind = _value_kind(analysis.deref(child).schema)
             if kind != "object":
                 yield Violation(
                     child.pointer,
-                    f"oneOf branch of type {kind!r}: LMFE merges oneOf branches into object "
+                    f"oneOf branch is {kind}: LMFE merges oneOf branches into object "
                     "parsers, so this value cannot be generated",
                     Fix(
                         "Use anyOf (schemalint rewrite) when branches are disjoint.",
                         Applicability.SAFE,
                     ),
                 )
+
+
+def _value_kind(schema: object) -> str:
+    """'object' for an object schema, else a short description of what the schema is."""
+    if not isinstance(schema, dict):
+        return "a boolean schema"
+    types = types_of(schema)
+    if types:
+        return "object" if types == {"object"} else f"of type {'/'.join(sorted(types))}"
+    if any(k in schema for k in ("properties", "required", "additionalProperties")):
+        return "object"
+    for keyword in ("const", "enum"):
+        if keyword in schema:
+            return f"a {keyword}"
+    return "untyped"
 
 
 @rule(
@@ -130,7 +151,8 @@ def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation
     fix=Applicability.SAFE,
 )
 def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for source in analysis.refs.refs:
+    for ref in analysis.used_refs:
+        source = ref.source
         schema = analysis.by_pointer[source].schema
         if "type" in schema:
             yield Violation(
@@ -153,14 +175,11 @@ def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]
     fix=Applicability.SAFE,
 )
 def non_root_ref_target(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for source, ref in analysis.refs.refs.items():
-        if ref.target is None:
-            continue
-        tokens = jp.split(ref.target)
-        if len(tokens) == 2 and tokens[0] in ("$defs", "definitions"):
+    for ref in analysis.used_refs:
+        if ref.status != "local" or _ROOT_DEFINITION.match(ref.value):
             continue
         yield Violation(
-            jp.join(source, "$ref"),
+            jp.join(ref.source, "$ref"),
             f"$ref '{ref.value}' does not name a root $defs entry: LMFE resolves it by its "
             "last segment and fails or picks the wrong schema",
             Fix("Inline it, or move the target into root $defs.", Applicability.SAFE),
@@ -174,30 +193,49 @@ def non_root_ref_target(analysis: Analysis, options: Options) -> Iterator[Violat
     "A $ref to another document: schemalint never fetches it and LMFE cannot resolve it.",
 )
 def remote_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for source, ref in analysis.refs.refs.items():
+    for ref in analysis.used_refs:
         if ref.status == "remote":
             yield Violation(
-                jp.join(source, "$ref"),
+                jp.join(ref.source, "$ref"),
                 f"remote $ref '{ref.value}' (not fetched): bundle it into root $defs",
                 Fix("Bundle the referenced schema into $defs.", Applicability.DISPLAY_ONLY),
             )
 
 
+_TYPING_KEYWORDS = ("type", "enum", "const", "$ref", "anyOf", "oneOf", "allOf")
+#: Keywords whose subschemas LMFE builds a value parser for (items: {} means "no schema").
+_VALUE_KEYWORDS = ("properties", "anyOf", "oneOf", "items", "additionalProperties")
+
+
 @rule(
     "SL406",
-    "empty-subschema",
+    "untyped-subschema",
     Severity.HIGH,
-    "An empty {} (or true) subschema: LMFE has no type to generate and fails on it.",
+    "A value subschema with no type ({}, true, or annotations only): LMFE raises "
+    "'Unsupported type None' when it reaches it.",
 )
-def empty_subschema(analysis: Analysis, options: Options) -> Iterator[Violation]:
+def untyped_subschema(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    targets = set(analysis.ref_uses)
     for node in analysis.used_nodes:
-        if node.parent is None or node.keyword in ("additionalProperties", "items"):
-            continue
-        if node.schema is True or node.schema == {}:
+        schema = node.schema
+        in_value_position = (
+            node.parent is None or node.keyword in _VALUE_KEYWORDS or node.pointer in targets
+        )
+        if not in_value_position or schema is False or (node.parent is None and schema == {}):
+            continue  # LMFE reads a root {} as "any JSON value"
+        if node.keyword in ("items", "additionalProperties") and schema in ({}, True):
+            continue  # LMFE reads items: {} as absent; SL407 and SL108 cover the rest
+        if schema is True or (
+            isinstance(schema, dict) and not any(k in schema for k in _TYPING_KEYWORDS)
+        ):
             yield Violation(
                 node.pointer,
-                "empty subschema: LMFE raises on a value with no type",
-                Fix("Give the value a type.", Applicability.DISPLAY_ONLY),
+                "subschema has no type: LMFE raises 'Unsupported type None' when the model "
+                "reaches this value",
+                Fix(
+                    "Give the value a type (or an anyOf of the types it may take).",
+                    Applicability.DISPLAY_ONLY,
+                ),
             )
 
 
@@ -221,7 +259,7 @@ def items_true(analysis: Analysis, options: Options) -> Iterator[Violation]:
     "SL408",
     "pattern-with-length",
     Severity.HIGH,
-    "pattern together with minLength/maxLength: LMFE applies the pattern and drops the lengths.",
+    "pattern together with minLength/maxLength: LMFE raises LMFormatEnforcerException.",
 )
 def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -231,7 +269,8 @@ def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violat
         if lengths:
             yield Violation(
                 jp.join(node.pointer, "pattern"),
-                f"pattern beside {' and '.join(lengths)}: LMFE does not combine them",
+                f"pattern beside {' and '.join(lengths)}: LMFE 0.11.3 raises "
+                "LMFormatEnforcerException and the request fails",
                 Fix(
                     "Move the length bounds into the pattern, e.g. ^.{1,80}$.",
                     Applicability.DISPLAY_ONLY,
@@ -243,25 +282,29 @@ def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violat
     "SL409",
     "mixed-type-enum",
     Severity.HIGH,
-    "An enum mixing strings with other values, or holding booleans or null: LMFE cannot "
-    "generate it.",
+    "An enum mixing value types, or of booleans: LMFE cannot generate it.",
 )
 def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
         enum = node.schema.get("enum") if node.is_object else None
         if not isinstance(enum, list) or not enum:
             continue
-        strings = sum(isinstance(v, str) for v in enum)
-        if 0 < strings < len(enum):
-            problem = "mixes strings and other values: LMFE raises 'Unsupported enum type'"
-        elif any(v is None or isinstance(v, bool) for v in enum):
-            problem = "holds booleans or null: LMFE writes them as True/False/None"
-        else:
+        if all(isinstance(v, str) for v in enum):
             continue
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in enum):
+            continue
+        if all(isinstance(v, bool) for v in enum):
+            problem = "of booleans: LMFE writes them as True/False, so valid output is rejected"
+        else:
+            problem = "mixes value types: LMFE raises 'Unsupported enum type' when it reaches it"
         yield Violation(
             jp.join(node.pointer, "enum"),
             f"enum {problem}",
-            Fix("Split it into an anyOf of a string enum and a number enum.", Applicability.SAFE),
+            Fix(
+                "Use an anyOf with one enum per type (type: boolean for true/false, "
+                "type: null for null).",
+                Applicability.DISPLAY_ONLY,
+            ),
         )
 
 
@@ -272,6 +315,6 @@ def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]
     "A local $ref that points at nothing.",
 )
 def unresolvable_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for source, ref in analysis.refs.refs.items():
+    for ref in analysis.used_refs:
         if ref.status == "unresolvable":
-            yield Violation(jp.join(source, "$ref"), f"$ref '{ref.value}' does not resolve")
+            yield Violation(jp.join(ref.source, "$ref"), f"$ref '{ref.value}' does not resolve")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from schemalint.analysis import Analysis
+from schemalint import pointer as jp
+from schemalint.analysis import Analysis, types_of
 from schemalint.checks.base import Option, Options, rule
 from schemalint.model import Applicability, Fix, Severity, Violation
 from schemalint.walk import NESTING, UNIONS
@@ -25,6 +26,11 @@ def deep_nesting(analysis: Analysis, options: Options) -> Iterator[Violation]:
     if analysis.shape.max_depth <= limit:
         return
     level = 1
+    if level > limit:
+        yield Violation(
+            "", f"instances nest {analysis.shape.max_depth} levels deep (limit {limit})"
+        )
+        return
     path = analysis.shape.deepest_path
     for previous, current in itertools.pairwise(path):
         node = analysis.by_pointer[current]
@@ -50,7 +56,7 @@ def deep_nesting(analysis: Analysis, options: Options) -> Iterator[Violation]:
     options=(Option("max-uses", 5, "Most $refs allowed to one definition."),),
 )
 def ref_fanout(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for target, uses in sorted(analysis.refs.uses.items()):
+    for target, uses in sorted(analysis.ref_uses.items()):
         if uses > options["max-uses"]:
             yield Violation(
                 target,
@@ -128,7 +134,7 @@ def wide_union(analysis: Analysis, options: Options) -> Iterator[Violation]:
             branches = node.schema.get(keyword) if node.is_object else None
             if isinstance(branches, list) and len(branches) > options["max-branches"]:
                 yield Violation(
-                    f"{node.pointer}/{keyword}",
+                    jp.join(node.pointer, keyword),
                     f"{keyword} has {len(branches)} branches (limit {options['max-branches']})",
                     Fix(
                         "Split the tools over several calls or route first.",
@@ -173,7 +179,7 @@ def many_optional_properties(analysis: Analysis, options: Options) -> Iterator[V
 )
 def unbounded_array(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
-        if node.is_object and node.schema.get("type") == "array" and "maxItems" not in node.schema:
+        if "array" in types_of(node.schema) and "maxItems" not in node.schema:
             yield Violation(
                 node.pointer,
                 "array has no maxItems: the model can keep adding items, and LMFE stops it at "

@@ -31,7 +31,13 @@ _MAX_REPORTED = 10
     "The schema fails its JSON Schema meta-schema; enforcers may misread it.",
 )
 def schema_invalid(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    validator_class = validators.validator_for(analysis.schema, default=Draft202012Validator)
+    schema = analysis.schema
+    declared = isinstance(schema, dict) and isinstance(schema.get("$schema"), str)
+    validator_class = (
+        validators.validator_for(schema, default=Draft202012Validator)
+        if declared
+        else Draft202012Validator
+    )
     meta = validator_class(validator_class.META_SCHEMA)
     for count, error in enumerate(meta.iter_errors(analysis.schema)):
         if count == _MAX_REPORTED:

@@ -2,7 +2,8 @@
 
 Tool lists (OpenAI, Anthropic, MCP) become one tool-call object per tool — ``name`` as
 ``const``, ``arguments`` = the tool's parameters — combined in an ``anyOf``, with each tool's
-``$defs`` hoisted to the root where enforcers look for them. A source map takes every
+``$defs`` hoisted to the root where enforcers look for them, and a ``$schema`` the tools
+agree on moved there too. A source map takes every
 pointer of that combined schema back to the user's file.
 """
 
@@ -132,7 +133,9 @@ def _read_tool(entry: Any, pointer: str) -> tuple[Kind, Tool, Any]:
         raise NotASchema("tool has no name", body_pointer)
     parameters = body.get(params_key, {"type": "object", "properties": {}})
     if not isinstance(parameters, dict | bool):
-        raise NotASchema(f"{params_key} of tool {name!r} is not a schema", body_pointer)
+        raise NotASchema(
+            f"{params_key} of tool {name!r} is not a schema", jp.join(body_pointer, params_key)
+        )
     tool = Tool(
         name=name,
         pointer=pointer,
@@ -148,6 +151,7 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
     kinds: set[Kind] = set()
     branches: list[dict[str, Any]] = []
     hoisted: dict[str, Any] = {}
+    dialects: set[str] = set()
     tools: list[Tool] = []
     single = len(entries) == 1
     # Pointers that exist only in the combined schema map to the tools list itself.
@@ -172,7 +176,11 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
                             jp.join(tool.parameters_pointer, keyword, def_name),
                         )
                     )
-            parameters = {k: v for k, v in parameters.items() if k not in _DEF_KEYWORDS}
+            if isinstance(parameters.get("$schema"), str):
+                dialects.add(parameters["$schema"])
+            parameters = {
+                k: v for k, v in parameters.items() if k not in (*_DEF_KEYWORDS, "$schema")
+            }
         relocate = _ref_relocator(arguments_pointer, prefix)
         hoisted.update({key: _relocate_refs(value, relocate) for key, value in defs.items()})
         branches.append(
@@ -194,6 +202,8 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
     schema: dict[str, Any] = branches[0] if single else {"anyOf": branches}
     if hoisted:
         schema = {**schema, "$defs": hoisted}
+    if len(dialects) == 1:  # the tools' own draft, moved to the root where validators read it
+        schema = {"$schema": dialects.pop(), **schema}
     if single:
         source_map[0] = ("", tools[0].pointer)
     return NormalisedSchema(kinds.pop(), schema, tools, source_map)
