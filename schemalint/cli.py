@@ -80,6 +80,10 @@ def check(
     lmfe_version: Annotated[
         str | None, typer.Option(help="Judge against this LMFE version [default: installed].")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes for many files [default: CPUs]."),
+    ] = None,
     strict_field_order: Annotated[
         bool | None,
         typer.Option(
@@ -102,7 +106,7 @@ def check(
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
-        report = check_paths(paths, settings)
+        report = check_paths(paths, settings, jobs)
     except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
     renderer(output_format.value)(report, sys.stdout)

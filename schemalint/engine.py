@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +25,8 @@ from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
 from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation
 from schemalint.walk import SchemaTooLarge
 
+#: Below this many files per process, starting processes costs more than it saves.
+_FILES_PER_WORKER = 32
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
 
@@ -82,8 +89,15 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             raise PathNotFound(f"{path}: no such file or directory")
 
 
-def check_paths(paths: Iterable[Path], settings: Settings) -> Report:
-    return Report([check_file(path, settings) for path in expand_paths(paths)])
+def check_paths(paths: Iterable[Path], settings: Settings, jobs: int | None = None) -> Report:
+    """Check every file; with many files, spread them over ``jobs`` processes (default: CPUs)."""
+    files = list(expand_paths(paths))
+    workers = min(jobs or os.cpu_count() or 1, len(files) // _FILES_PER_WORKER)
+    if workers < 2:
+        return Report([check_file(path, settings) for path in files])
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return Report(list(pool.map(check_file, files, itertools.repeat(settings), chunksize=16)))
 
 
 def check_file(path: Path, settings: Settings) -> FileReport:

@@ -12,6 +12,7 @@ from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.docs import page_codes, rule_page
 from schemalint.engine import check_data
+from tests.conftest import ROOT
 
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
 #: Settings a page's examples are judged under, for rules that depend on the enforcer.
@@ -63,3 +64,9 @@ def test_example_triggers_the_rule(code: str) -> None:
 @pytest.mark.parametrize("code", list(RULES))
 def test_use_instead_does_not_trigger_the_rule(code: str) -> None:
     assert code not in codes_found(code, json_example(rule_page(code) or "", "Use instead"))
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        assert f"| [{code}](rules/{code}.md) | {rule.name} | {rule.severity.label} |" in readme
