@@ -91,10 +91,41 @@ def check(
             help="Assume LMFE_STRICT_JSON_FIELD_ORDER [default: from the environment].",
         ),
     ] = None,
+    measure: Annotated[
+        bool, typer.Option("--measure", help="Also drive the real enforcer with a real tokenizer.")
+    ] = False,
+    tokenizer: Annotated[
+        str,
+        typer.Option(
+            help="mistral-v1, mistral-v3, tekken, or a tokenizer.json / .model / model folder."
+        ),
+    ] = "mistral-v1",
+    budget: Annotated[
+        float, typer.Option(min=0.1, help="Seconds for measuring one file, set-up included.")
+    ] = 30.0,
+    step_budget: Annotated[
+        float, typer.Option(min=0.01, help="Seconds one enforcer step may take.")
+    ] = 3.0,
+    instance: Annotated[
+        Path | None, typer.Option(help="Instances to walk, one JSON per line [default: generated].")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the generated instance.")] = 0,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Rebuild LMFE's tokenizer data, skip the disk cache.")
+    ] = False,
+    max_consecutive_whitespaces: Annotated[
+        int | None,
+        typer.Option(help="LMFE option [default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12]."),
+    ] = None,
+    max_json_array_length: Annotated[
+        int | None,
+        typer.Option(help="LMFE option [default: LMFE_MAX_JSON_ARRAY_LENGTH or 20]."),
+    ] = None,
 ) -> None:
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on."""
     from schemalint.config import ConfigError, load_settings, parse_codes
     from schemalint.engine import PathNotFound, check_paths
+    from schemalint.measure import SetupError
     from schemalint.model import Severity
     from schemalint.report import renderer
 
@@ -106,8 +137,28 @@ def check(
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
-        report = check_paths(paths, settings, jobs)
+        prober = None
+        if measure:
+            from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
+
+            prober = Prober(
+                MeasureSettings(
+                    tokenizer=tokenizer,
+                    budget=budget,
+                    step_budget=step_budget,
+                    use_cache=not no_cache,
+                    instances=instance,
+                    seed=seed,
+                    config=enforcer_config(
+                        strict_field_order, max_consecutive_whitespaces, max_json_array_length
+                    ),
+                )
+            )
+            prober.prepare()
+        report = check_paths(paths, settings, jobs, prober)
     except (ConfigError, PathNotFound) as error:
+        raise _fail(str(error)) from None
+    except SetupError as error:  # a tokenizer or --instance file that cannot be used
         raise _fail(str(error)) from None
     renderer(output_format.value)(report, sys.stdout)
     raise typer.Exit(0 if exit_zero else report.exit_code(settings.fail_on))

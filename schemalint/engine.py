@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schemalint import risk
 from schemalint.analysis import Analysis, analyse
@@ -27,6 +27,9 @@ from schemalint.walk import SchemaTooLarge
 
 #: Below this many files per process, starting processes costs more than it saves.
 _FILES_PER_WORKER = 32
+
+if TYPE_CHECKING:
+    from schemalint.measure.probe import Measurement, Prober
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
 
@@ -40,6 +43,7 @@ class FileReport:
     kind: str | None
     findings: list[Finding]
     metrics: dict[str, int] = field(default_factory=dict)
+    measurement: Measurement | None = None
     risk: risk.Risk = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +56,7 @@ class FileReport:
             "risk": self.risk.to_json(),
             "metrics": self.metrics,
             "findings": [finding.to_json() for finding in self.findings],
-        }
+        } | ({"measurement": self.measurement.to_json()} if self.measurement else {})
 
 
 @dataclass
@@ -89,33 +93,45 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             raise PathNotFound(f"{path}: no such file or directory")
 
 
-def check_paths(paths: Iterable[Path], settings: Settings, jobs: int | None = None) -> Report:
-    """Check every file; with many files, spread them over ``jobs`` processes (default: CPUs)."""
+def check_paths(
+    paths: Iterable[Path],
+    settings: Settings,
+    jobs: int | None = None,
+    prober: Prober | None = None,
+) -> Report:
+    """Check every file; with many files, spread them over ``jobs`` processes (default: CPUs).
+    With a ``prober`` every schema is also measured, one file at a time."""
     files = list(expand_paths(paths))
     workers = min(jobs or os.cpu_count() or 1, len(files) // _FILES_PER_WORKER)
-    if workers < 2:
-        return Report([check_file(path, settings) for path in files])
+    if workers < 2 or prober is not None:
+        return Report([check_file(path, settings, prober) for path in files])
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         return Report(list(pool.map(check_file, files, itertools.repeat(settings), chunksize=16)))
 
 
-def check_file(path: Path, settings: Settings) -> FileReport:
+def check_file(path: Path, settings: Settings, prober: Prober | None = None) -> FileReport:
     document = read_document(path, settings.max_file_size)
     if isinstance(document, LoadError):
         return FileReport(document.path, None, _input_error(document, settings))
-    return check_document(document, settings)
+    return check_document(document, settings, prober)
 
 
-def check_data(data: Any, settings: Settings, path: str = "<data>") -> FileReport:
+def check_data(
+    data: Any, settings: Settings, path: str = "<data>", prober: Prober | None = None
+) -> FileReport:
     """Lint an in-memory schema or tools list; positions refer to its indented JSON."""
     text = json.dumps(data, indent=2)
     return check_document(
-        Document(path, "json", text, data, PositionIndex(lambda: index_json(text))), settings
+        Document(path, "json", text, data, PositionIndex(lambda: index_json(text))),
+        settings,
+        prober,
     )
 
 
-def check_document(document: Document, settings: Settings) -> FileReport:
+def check_document(
+    document: Document, settings: Settings, prober: Prober | None = None
+) -> FileReport:
     try:
         normalised = normalise(document.data)
     except NotASchema as error:
@@ -125,6 +141,9 @@ def check_document(document: Document, settings: Settings) -> FileReport:
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     try:
         analysis = analyse(normalised.schema, enforcer)
+        if prober is not None:
+            analysis.measurement = prober.measure(analysis)
+            analysis.measurement.to_source = normalised.to_source
         violations = list(_run_rules(analysis, settings.enabled_codes(document.path), settings))
         metrics = analysis.metrics()
     except SchemaTooLarge as error:
@@ -134,7 +153,7 @@ def check_document(document: Document, settings: Settings) -> FileReport:
         failure = LoadError(document.path, "schema nested too deeply to analyse")
         return FileReport(document.path, normalised.kind, _input_error(failure, settings))
     findings = _place(violations, document, normalised, settings)
-    return FileReport(document.path, normalised.kind, findings, metrics)
+    return FileReport(document.path, normalised.kind, findings, metrics, analysis.measurement)
 
 
 def _run_rules(

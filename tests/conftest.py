@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,19 @@ SAMPLES = ROOT / "samples"
 SEED = SAMPLES / "function_calling_seed.json"
 TWIN = SAMPLES / "function_calling_rewritten.json"
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never write to the user's cache folder."""
+    folder = tmp_path_factory.mktemp("schemalint-cache")
+    previous = os.environ.get("SCHEMALINT_CACHE_DIR")
+    os.environ["SCHEMALINT_CACHE_DIR"] = str(folder)
+    yield
+    if previous is None:
+        del os.environ["SCHEMALINT_CACHE_DIR"]
+    else:
+        os.environ["SCHEMALINT_CACHE_DIR"] = previous
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,15 +26,24 @@ def section(page: str, heading: str) -> str:
     return match.group(1)
 
 
-def json_example(page: str, heading: str) -> Any:
-    block = re.search(r"```json\n(.*?)```", section(page, heading), re.S)
-    assert block, f"no ```json block under {heading!r}"
-    return json.loads(block.group(1))
+def json_blocks(page: str, heading: str) -> list[Any]:
+    blocks = re.findall(r"```json\n(.*?)```", section(page, heading), re.S)
+    assert blocks, f"no ```json block under {heading!r}"
+    return [json.loads(block) for block in blocks]
 
 
-def codes_found(code: str, data: Any) -> list[str]:
+def codes_found(code: str, page: str, heading: str, tmp_path: Path) -> list[str]:
+    """Lint the section's schema; measured rules walk the section's second block through LMFE."""
     settings = Settings(select=(code,), **PAGE_SETTINGS.get(code, {}))
-    return [f.code for f in check_data(data, settings).findings]
+    schema, *rest = json_blocks(page, heading)
+    prober = None
+    if code.startswith("SM"):
+        from schemalint.measure.probe import MeasureSettings, Prober
+
+        instances = tmp_path / "instance.jsonl"
+        instances.write_text(json.dumps(rest[0]) + "\n", encoding="utf-8")
+        prober = Prober(MeasureSettings(instances=instances, step_budget=1.0, budget=5))
+    return [f.code for f in check_data(schema, settings, prober=prober).findings]
 
 
 def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
@@ -57,16 +67,24 @@ def test_page_lists_every_option(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", list(RULES))
-def test_example_triggers_the_rule(code: str) -> None:
-    assert code in codes_found(code, json_example(rule_page(code) or "", "Example"))
+def test_example_triggers_the_rule(code: str, tmp_path: Path) -> None:
+    assert code in codes_found(code, rule_page(code) or "", "Example", tmp_path)
 
 
 @pytest.mark.parametrize("code", list(RULES))
-def test_use_instead_does_not_trigger_the_rule(code: str) -> None:
-    assert code not in codes_found(code, json_example(rule_page(code) or "", "Use instead"))
+def test_use_instead_does_not_trigger_the_rule(code: str, tmp_path: Path) -> None:
+    assert code not in codes_found(code, rule_page(code) or "", "Use instead", tmp_path)
 
 
 def test_readme_lists_every_rule() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code, rule in RULES.items():
         assert f"| [{code}](rules/{code}.md) | {rule.name} | {rule.severity.label} |" in readme
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_page_header_states_the_registered_severity_and_fix(code: str) -> None:
+    rule = RULES[code]
+    fix = rule.fix.value if rule.fix else "none"
+    header = (rule_page(code) or "").splitlines()[2]
+    assert header.startswith(f"**Severity:** {rule.severity.label} · **Fix:** {fix} · ")

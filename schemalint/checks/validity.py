@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError
 
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis
 from schemalint.checks.base import Options, Rule, add_rule, rule
+from schemalint.dialect import validator_class_for
 from schemalint.model import Severity, Violation
 
 INVALID_INPUT = Rule(
@@ -31,13 +31,7 @@ _MAX_REPORTED = 10
     "The schema fails its JSON Schema meta-schema; enforcers may misread it.",
 )
 def schema_invalid(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    schema = analysis.schema
-    declared = isinstance(schema, dict) and isinstance(schema.get("$schema"), str)
-    validator_class = (
-        validators.validator_for(schema, default=Draft202012Validator)
-        if declared
-        else Draft202012Validator
-    )
+    validator_class = validator_class_for(analysis.schema)
     meta = validator_class(validator_class.META_SCHEMA)
     for count, error in enumerate(meta.iter_errors(analysis.schema)):
         if count == _MAX_REPORTED:

@@ -35,9 +35,10 @@ def run_rule(code: str, data: Any, case: dict[str, Any]) -> list[Any]:
     return [f for f in check_data(data, settings).findings if f.code == code]
 
 
-def test_every_rule_with_a_check_has_cases() -> None:
+def test_every_static_rule_has_cases() -> None:
+    """Measured rules (SM) are specified against the real enforcer in tests/measure."""
     covered = {path.stem for path in CASES.glob("*.yaml")}
-    assert {code for code, rule in RULES.items()} - covered == set()
+    assert {code for code in RULES if code.startswith("SL")} - covered == set()
 
 
 @pytest.mark.parametrize(("code", "case"), _load_cases())

@@ -1,0 +1,218 @@
+"""SMxxx: findings from ``check --measure``, read off what the real enforcer did.
+
+Each rule is silent without a measurement, so the static check never pays for it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+
+from schemalint.analysis import Analysis
+from schemalint.checks.base import Option, Options, rule
+from schemalint.model import Applicability, Fix, Severity, Violation
+
+_SEE_STATIC = Fix(
+    "See the static findings at the same pointer (SL2xx) for the shape that causes it.",
+    Applicability.DISPLAY_ONLY,
+)
+
+
+def _where(analysis: Analysis, pointer: str) -> str:
+    return pointer if pointer in analysis.by_pointer else ""
+
+
+@rule(
+    "SM101",
+    "wide-allowed-region",
+    Severity.INFO,
+    "For many steps in a row the enforcer allows almost the whole vocabulary.",
+    options=(
+        Option("min-share", 90, "Percent of the vocabulary that counts as almost all of it."),
+        Option("min-steps", 20, "Consecutive steps that make a region."),
+    ),
+)
+def wide_allowed_region(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    threshold = measurement.vocab_size * options["min-share"] / 100
+    for walk in measurement.walks:
+        run: list[float] = []
+        pointer = ""
+        for step in [*walk.steps, None]:
+            if step is not None and step.step.allowed >= threshold:
+                if not run:
+                    pointer = step.pointer
+                run.append(step.step.allowed)
+                continue
+            if len(run) >= options["min-steps"]:
+                share = statistics.median(run) / measurement.vocab_size
+                yield Violation(
+                    _where(analysis, pointer),
+                    f"{len(run)} steps in a row with {share:.1%} of the {measurement.vocab_size:,} "
+                    "tokens allowed: cheap while LMFE's free-text shortcut holds, costly when not",
+                    evidence={"steps": len(run), "median_allowed": statistics.median(run)},
+                )
+            run = []
+
+
+@rule(
+    "SM201",
+    "slow-steps",
+    Severity.HIGH,
+    "Enforcer steps at this pointer are slow (graded by p95 and worst step).",
+    options=(
+        Option("p95-ms", 20, "p95 step time (ms) that makes a finding (medium)."),
+        Option("high-ms", 100, "Worst step time (ms) graded high."),
+        Option("critical-ms", 1000, "Worst step time (ms) graded critical."),
+        Option("critical-p95-ms", 250, "p95 step time (ms) graded critical: sustained."),
+    ),
+)
+def slow_steps(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    prefixes = _worst_prefixes(analysis)
+    for row in measurement.pointer_table():
+        if row.max_ms >= options["critical-ms"] or row.p95_ms >= options["critical-p95-ms"]:
+            severity = Severity.CRITICAL
+        elif row.max_ms >= options["high-ms"]:
+            severity = Severity.HIGH
+        elif row.p95_ms >= options["p95-ms"]:
+            severity = Severity.MEDIUM
+        else:
+            continue
+        yield Violation(
+            _where(analysis, row.pointer),
+            f"{row.steps} steps here: p95 {row.p95_ms:.1f} ms, worst {row.max_ms:,.1f} ms "
+            f"(median {row.median_ms:.2f} ms, {row.median_allowed:,.0f} tokens allowed); "
+            f"worst step after {prefixes.get(row.pointer, '')!r}",
+            _SEE_STATIC,
+            {
+                "steps": row.steps,
+                "p95_ms": round(row.p95_ms, 3),
+                "max_ms": round(row.max_ms, 3),
+                "median_allowed": row.median_allowed,
+            },
+            severity,
+        )
+
+
+def _worst_prefixes(analysis: Analysis) -> dict[str, str]:
+    """The last 40 characters written before the slowest step at each pointer."""
+    assert analysis.measurement is not None
+    worst: dict[str, tuple[float, str]] = {}
+    for walk in analysis.measurement.walks:
+        candidates = list(walk.steps) + ([walk.stuck] if walk.stuck else [])
+        for step in candidates:
+            seconds = walk.stuck_seconds if step is walk.stuck else step.step.seconds
+            if seconds > worst.get(step.pointer, (-1.0, ""))[0]:
+                worst[step.pointer] = (
+                    seconds,
+                    walk.text[max(0, step.step.offset - 40) : step.step.offset],
+                )
+    return {pointer: prefix for pointer, (_, prefix) in worst.items()}
+
+
+_OUTCOMES = {
+    "step-budget": ("SM202", "a single enforcer step ran past the step budget and was abandoned"),
+    "rejected": ("SM302", "the enforcer rejects this valid instance"),
+    "silent-stop": ("SM304", "the enforcer failed internally and from then on allows only EOS"),
+    "error": ("SM305", "the enforcer raised an exception"),
+}
+
+
+def _outcome_findings(analysis: Analysis, code: str) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    for walk in measurement.walks:
+        found = _OUTCOMES.get(walk.outcome)
+        if found is None or found[0] != code:
+            continue
+        if walk.outcome == "rejected" and not walk.valid:
+            continue  # a user instance that the schema rejects too proves nothing
+        where = walk.stuck or (walk.steps[-1] if walk.steps else None)
+        offset = where.step.offset if where else 0
+        yield Violation(
+            _where(analysis, where.pointer) if where else "",
+            f"{found[1]} after {walk.text[max(0, offset - 40) : offset]!r} "
+            f"({walk.label}): {walk.detail}",
+            _SEE_STATIC,
+            {"walk": walk.label, "offset": offset, "elapsed_s": round(walk.seconds, 3)},
+        )
+
+
+@rule(
+    "SM102",
+    "measurement-incomplete",
+    Severity.INFO,
+    "The measurement budget ran out before a walk was complete; the numbers cover a prefix.",
+)
+def measurement_incomplete(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    for walk in measurement.walks:
+        if walk.outcome == "walk-budget":
+            done = walk.stuck.step.offset if walk.stuck else 0
+            yield Violation(
+                _where(analysis, walk.stuck.pointer) if walk.stuck else "",
+                f"budget spent after {len(walk.steps)} steps, {done} of {len(walk.text)} "
+                f"characters of {walk.label}: raise --budget to measure the rest",
+                evidence={"steps": len(walk.steps), "characters": done},
+            )
+
+
+@rule("SM202", "step-over-budget", Severity.CRITICAL, "An enforcer step ran past its time budget.")
+def step_over_budget(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    return _outcome_findings(analysis, "SM202")
+
+
+@rule(
+    "SM301",
+    "forced-token-split",
+    Severity.LOW,
+    "The enforcer refuses the natural token of a valid instance and forces a split.",
+)
+def forced_token_split(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    splits: dict[str, int] = defaultdict(int)
+    for walk in measurement.walks:
+        for step in walk.steps:
+            if not step.step.accepted and step.step.token is not None:
+                splits[step.pointer] += 1
+    for pointer, count in sorted(splits.items()):
+        yield Violation(
+            _where(analysis, pointer),
+            f"{count} token{'s' if count > 1 else ''} of a valid instance refused here; the walk "
+            "continued with a shorter allowed token, pushing a model off its usual tokenization",
+            evidence={"refused_tokens": count},
+        )
+
+
+@rule(
+    "SM302", "valid-instance-rejected", Severity.CRITICAL, "The enforcer rejects a valid instance."
+)
+def valid_instance_rejected(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    return _outcome_findings(analysis, "SM302")
+
+
+@rule(
+    "SM304",
+    "silent-stop",
+    Severity.CRITICAL,
+    "Before the instance was complete the enforcer allowed only end-of-sequence (or nothing): "
+    "it swallowed an internal error.",
+)
+def silent_stop(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    return _outcome_findings(analysis, "SM304")
+
+
+@rule("SM305", "enforcer-error", Severity.CRITICAL, "The enforcer raised on this schema.")
+def enforcer_error(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    return _outcome_findings(analysis, "SM305")

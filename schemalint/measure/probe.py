@@ -1,0 +1,297 @@
+"""The measured probe: walk realistic instances through the real enforcer and attribute every
+step — its allowed-token count and its time — to the JSON Pointer of the schema node written."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from schemalint.analysis import Analysis
+from schemalint.dialect import validator_class_for
+from schemalint.lmfe import installed_version
+from schemalint.measure import SetupError
+from schemalint.measure.enforcer_data import enforcer_data
+from schemalint.measure.instances import generate_instance, locate, serialise, span_at
+from schemalint.measure.tokenizers import DEFAULT, Tokenizer, load_tokenizer
+from schemalint.measure.walk import Budget, EnforcerConfig, Outcome, Step, token_offsets, walk_text
+
+END = "(end)"
+"""Pseudo-pointer of the final step, where the enforcer must allow end-of-sequence."""
+
+
+@dataclass(frozen=True)
+class MeasureSettings:
+    tokenizer: str = DEFAULT
+    budget: float = 30.0
+    """Seconds for the whole measurement of one file, tokenizer set-up included."""
+    step_budget: float = 3.0
+    """Seconds one enforcer step may take before it is abandoned."""
+    use_cache: bool = True
+    instances: Path | None = None
+    """One JSON instance per line to walk instead of a generated one."""
+    seed: int = 0
+    config: EnforcerConfig = field(default_factory=EnforcerConfig)
+
+
+@dataclass(frozen=True)
+class MeasuredStep:
+    pointer: str
+    path: str
+    """Instance pointer of the value being written."""
+    role: str
+    step: Step
+
+
+@dataclass
+class MeasuredWalk:
+    label: str
+    text: str
+    valid: bool
+    """Whether the walked instance satisfies the schema (jsonschema)."""
+    steps: list[MeasuredStep]
+    outcome: Outcome
+    detail: str
+    seconds: float
+    stuck: MeasuredStep | None = None
+    """Where a step was abandoned at a budget, with how long it had run."""
+    stuck_seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        times = [s.step.seconds * 1000 for s in self.steps]
+        return {
+            "label": self.label,
+            "valid_instance": self.valid,
+            "tokens": len(self.steps),
+            "seconds": round(self.seconds, 4),
+            "median_ms": round(statistics.median(times), 3) if times else None,
+            "p95_ms": round(percentile(times, 95), 3) if times else None,
+            "max_ms": round(max(times), 3) if times else None,
+            "outcome": self.outcome,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class PointerStats:
+    pointer: str
+    steps: int
+    median_allowed: float
+    max_allowed: int
+    median_ms: float
+    p95_ms: float
+    max_ms: float
+    total_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            key: round(value, 3) if isinstance(value, float) else value
+            for key, value in vars(self).items()
+        }
+
+
+@dataclass
+class Measurement:
+    tokenizer: str
+    vocab_size: int
+    lmfe_version: str
+    config: EnforcerConfig
+    setup_seconds: float
+    walks: list[MeasuredWalk] = field(default_factory=list)
+    to_source: Callable[[str], str] = field(default=lambda pointer: pointer)
+    """Maps the analysed schema's pointers to the user's file (set by the engine)."""
+
+    @property
+    def steps(self) -> list[MeasuredStep]:
+        return [step for walk in self.walks for step in walk.steps]
+
+    def source_pointer(self, pointer: str) -> str:
+        return pointer if pointer == END else self.to_source(pointer)
+
+    def pointer_table(self) -> list[PointerStats]:
+        """Per analysed-schema pointer, costliest first (total time, abandoned steps included)."""
+        grouped: dict[str, list[MeasuredStep]] = defaultdict(list)
+        for step in self.steps:
+            grouped[step.pointer].append(step)
+        stuck = {w.stuck.pointer: w.stuck_seconds * 1000 for w in self.walks if w.stuck}
+        table = []
+        for pointer, steps in grouped.items():
+            times = [s.step.seconds * 1000 for s in steps]
+            allowed = [s.step.allowed for s in steps]
+            worst = max([*times, stuck.get(pointer, 0.0)])
+            table.append(
+                PointerStats(
+                    pointer=pointer,
+                    steps=len(steps),
+                    median_allowed=float(statistics.median(allowed)),
+                    max_allowed=max(allowed),
+                    median_ms=statistics.median(times),
+                    p95_ms=percentile(times, 95),
+                    max_ms=worst,
+                    total_ms=sum(times) + stuck.get(pointer, 0.0),
+                )
+            )
+        return sorted(table, key=lambda row: -row.total_ms)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tokenizer": {"name": self.tokenizer, "vocab_size": self.vocab_size},
+            "lmfe_version": self.lmfe_version,
+            "lmfe_settings": vars(self.config),
+            "setup_seconds": round(self.setup_seconds, 3),
+            "walks": [walk.to_json() for walk in self.walks],
+            "pointers": [
+                row.to_json() | {"pointer": self.source_pointer(row.pointer)}
+                for row in self.pointer_table()
+            ],
+        }
+
+
+def enforcer_config(
+    strict_field_order: bool | None = None,
+    max_consecutive_whitespaces: int | None = None,
+    max_json_array_length: int | None = None,
+) -> EnforcerConfig:
+    """LMFE's options: the given values, else the ``LMFE_*`` environment variables LMFE reads."""
+    from schemalint.lmfe import strict_field_order_from_env
+
+    def from_env(name: str, default: int) -> int:
+        try:
+            return int(os.environ.get(name, default))
+        except ValueError:
+            return default
+
+    return EnforcerConfig(
+        max_consecutive_whitespaces=max_consecutive_whitespaces
+        if max_consecutive_whitespaces is not None
+        else from_env("LMFE_MAX_CONSECUTIVE_WHITESPACES", 12),
+        force_json_field_order=strict_field_order_from_env()
+        if strict_field_order is None
+        else strict_field_order,
+        max_json_array_length=max_json_array_length
+        if max_json_array_length is not None
+        else from_env("LMFE_MAX_JSON_ARRAY_LENGTH", 20),
+    )
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+class Prober:
+    """Loads the tokenizer and LMFE's tokenizer data once, then measures schema after schema."""
+
+    def __init__(self, settings: MeasureSettings) -> None:
+        self.settings = settings
+        self._tokenizer: Tokenizer | None = None
+        self._data: Any = None
+        self._user_instances = self._read_instances()
+
+    def prepare(self) -> float:
+        """Load what every walk needs; returns the seconds it took (0 when already loaded)."""
+        if self._tokenizer is not None:
+            return 0.0
+        started = time.perf_counter()
+        self._tokenizer = load_tokenizer(self.settings.tokenizer)
+        self._data = enforcer_data(self._tokenizer, self.settings.use_cache)
+        return time.perf_counter() - started
+
+    def measure(self, analysis: Analysis) -> Measurement:
+        started = time.perf_counter()
+        setup = self.prepare()
+        assert self._tokenizer is not None
+        # Keep back a little for start-up and the report, so the command ends within budget.
+        margin = min(0.5, self.settings.budget * 0.05)
+        budget = Budget(started + self.settings.budget - margin, self.settings.step_budget)
+        measurement = Measurement(
+            tokenizer=self._tokenizer.name,
+            vocab_size=self._tokenizer.vocab_size,
+            lmfe_version=installed_version() or "not installed",
+            config=self.settings.config,
+            setup_seconds=setup,
+        )
+        for label, instance in self._instances(analysis):
+            if budget.remaining() <= 0:
+                break
+            measurement.walks.append(self._walk(analysis, label, instance, budget))
+        return measurement
+
+    def _read_instances(self) -> list[tuple[str, Any]] | None:
+        path = self.settings.instances
+        if path is None:
+            return None
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise SetupError(f"{path}: cannot read instances: {error}") from None
+        found = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                found.append((f"{path.name}:{number}", json.loads(line)))
+            except json.JSONDecodeError as error:
+                message = f"{path}:{number}:{error.colno}: invalid JSON: {error.msg}"
+                raise SetupError(message) from None
+        if not found:
+            raise SetupError(f"{path}: no instances (one JSON document per line)")
+        return found
+
+    def _instances(self, analysis: Analysis) -> list[tuple[str, Any]]:
+        if self._user_instances is not None:
+            return self._user_instances
+        seed = self.settings.seed
+        return [(f"generated (seed {seed})", generate_instance(analysis, seed))]
+
+    def _walk(self, analysis: Analysis, label: str, instance: Any, budget: Budget) -> MeasuredWalk:
+        assert self._tokenizer is not None
+        text, spans = serialise(instance)
+        pointers = locate(analysis, instance)
+        tokens = self._tokenizer.encode(text)
+        offsets = token_offsets(tokens, self._tokenizer.decode, text)
+        result = walk_text(
+            self._data, analysis.schema, self.settings.config, text, tokens, offsets, budget
+        )
+
+        def attribute(step: Step) -> MeasuredStep:
+            if step.offset >= len(text):
+                return MeasuredStep(END, "", "end", step)
+            span = span_at(spans, step.offset)
+            return MeasuredStep(pointers.get(span.path, ""), span.path, span.role, step)
+
+        steps = [attribute(step) for step in result.steps]
+        stuck = None
+        if result.outcome in ("step-budget", "walk-budget"):
+            last = result.steps[-1] if result.steps else None
+            offset = last.offset + last.length if last else 0
+            stuck = attribute(Step(offset, None, 0, 0, result.stuck_seconds, False))
+        return MeasuredWalk(
+            label=label,
+            text=text,
+            valid=_is_valid(analysis.schema, instance),
+            steps=steps,
+            outcome=result.outcome,
+            detail=result.detail,
+            seconds=result.seconds,
+            stuck=stuck,
+            stuck_seconds=result.stuck_seconds,
+        )
+
+
+def _is_valid(schema: Any, instance: Any) -> bool:
+    try:
+        return bool(validator_class_for(schema)(schema).is_valid(instance))
+    except Exception:
+        return False

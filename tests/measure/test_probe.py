@@ -1,0 +1,140 @@
+"""`check --measure` on the samples, with the real enforcer and the real Mistral tokenizer:
+the measured table and findings reproduce what LMFE was measured to do, within budget."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from schemalint.cli import app
+from schemalint.config import Settings
+from schemalint.engine import FileReport, check_file
+from schemalint.measure.probe import MeasureSettings, Prober
+from tests.conftest import SAMPLES, SEED
+
+runner = CliRunner()
+PATHOLOGICAL = SAMPLES / "pathological"
+INSTANCES = SAMPLES / "instances"
+
+
+def measured(path: Path, **options: Any) -> tuple[FileReport, float]:
+    settings = Settings(lmfe_version="0.11.3", strict_field_order=False)
+    started = time.perf_counter()
+    report = check_file(path, settings, Prober(MeasureSettings(**options)))
+    return report, time.perf_counter() - started
+
+
+def codes(report: FileReport) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for finding in report.findings:
+        if finding.code.startswith("SM"):
+            found.setdefault(finding.code, set()).add(finding.severity.label)
+    return found
+
+
+def test_seed_reason_region_allows_almost_the_whole_vocabulary() -> None:
+    report, _ = measured(SEED)
+    assert report.measurement is not None
+    rows = {row.pointer: row for row in report.measurement.pointer_table()}
+    reasons = [row for pointer, row in rows.items() if pointer.endswith("/properties/reason")]
+    assert reasons and all(row.median_allowed > 0.99 * 32_000 for row in reasons)
+    assert report.measurement.walks[0].outcome == "complete"
+
+
+def test_reason_with_max_length_in_one_branch_is_critical_within_budget() -> None:
+    report, elapsed = measured(PATHOLOGICAL / "reason_maxlength_one_branch.json", budget=6.0)
+    assert "critical" in codes(report).get("SM201", set()) | codes(report).get("SM202", set())
+    assert elapsed < 6.0 * 1.1
+
+
+def test_prose_patterns_are_critical_within_budget() -> None:
+    report, elapsed = measured(PATHOLOGICAL / "pattern_strings.json", budget=6.0)
+    assert "critical" in codes(report).get("SM201", set())
+    assert elapsed < 6.0 * 1.1
+
+
+def test_enum_or_free_string_is_critical_within_budget() -> None:
+    path = PATHOLOGICAL / "enum_or_free_string.json"
+    report, elapsed = measured(path, budget=8.0, instances=INSTANCES / "enum_or_free_string.jsonl")
+    assert "critical" in codes(report).get("SM201", set())
+    assert elapsed < 8.0 * 1.1
+
+
+def test_free_dict_silent_stop_is_reported() -> None:
+    report, _ = measured(PATHOLOGICAL / "free_dict.json")
+    assert codes(report)["SM304"] == {"critical"}
+    finding = next(f for f in report.findings if f.code == "SM304")
+    assert "Unknown LMFormatEnforcer Problem" in finding.message
+    assert finding.pointer.startswith("/properties/args")
+
+
+def test_a_step_over_its_budget_is_abandoned_and_reported() -> None:
+    report, elapsed = measured(
+        PATHOLOGICAL / "reason_maxlength_one_branch.json", budget=10.0, step_budget=0.3
+    )
+    assert codes(report)["SM202"] == {"critical"}
+    assert elapsed < 3.0
+    finding = next(f for f in report.findings if f.code == "SM202")
+    assert "abandoned after 0.3" in finding.message
+
+
+def test_escape_inside_a_pattern_string_is_a_rejected_valid_instance(tmp_path: Path) -> None:
+    instance = {
+        "order_id": "ORD-482913",
+        "customer_name": "Jo",
+        "summary": 'A "b"',
+        "category": "product_quality",
+    }
+    lines = tmp_path / "instance.jsonl"
+    lines.write_text(json.dumps(instance) + "\n")
+    report, _ = measured(PATHOLOGICAL / "pattern_strings.json", budget=8.0, instances=lines)
+    assert codes(report).get("SM302") == {"critical"}
+
+
+def test_json_output_carries_the_measurement() -> None:
+    result = runner.invoke(
+        app, ["check", str(SAMPLES / "mcp_tools.json"), "--measure", "-f", "json"]
+    )
+    file = json.loads(result.stdout)["files"][0]
+    measurement = file["measurement"]
+    assert measurement["tokenizer"] == {"name": "mistral-v1", "vocab_size": 32_000}
+    assert measurement["lmfe_version"] == "0.11.3"
+    assert measurement["lmfe_settings"]["max_consecutive_whitespaces"] == 12
+    walk = measurement["walks"][0]
+    assert walk["outcome"] == "complete" and walk["valid_instance"] is True
+    assert sum(row["steps"] for row in measurement["pointers"]) == walk["tokens"]
+    pointers = {row["pointer"] for row in measurement["pointers"]}
+    assert any(p.startswith("/tools/") and "/inputSchema/properties/" in p for p in pointers)
+
+
+def test_text_output_shows_the_table_and_charts() -> None:
+    result = runner.invoke(app, ["check", str(SAMPLES / "openai_tools.json"), "--measure"])
+    assert "measured with mistral-v1 (32,000 tokens), LMFE 0.11.3" in result.stdout
+    assert "step ms" in result.stdout and "allowed" in result.stdout
+
+
+def test_bad_instance_file_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"a": 1}\n{oops\n')
+    result = runner.invoke(app, ["check", str(SEED), "--measure", "--instance", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:2:2: invalid JSON" in result.stderr
+
+
+def test_bad_tokenizer_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", str(SEED), "--measure", "--tokenizer", "nope"])
+    assert result.exit_code == 2 and "nope: not a tokenizer" in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["--max-consecutive-whitespaces", "--max-json-array-length"])
+def test_lmfe_options_reach_the_enforcer(flag: str) -> None:
+    result = runner.invoke(
+        app, ["check", str(SAMPLES / "mcp_tools.json"), "--measure", "-f", "json", flag, "3"]
+    )
+    settings = json.loads(result.stdout)["files"][0]["measurement"]["lmfe_settings"]
+    assert 3 in settings.values()
