@@ -156,7 +156,7 @@ def measurement_incomplete(analysis: Analysis, options: Options) -> Iterator[Vio
     if measurement is None:
         return
     for walk in measurement.walks:
-        if walk.outcome == "walk-budget":
+        if walk.outcome == "walk-budget" and walk.kind == "instance":
             done = walk.stuck.step.offset if walk.stuck else 0
             yield Violation(
                 _where(analysis, walk.stuck.pointer) if walk.stuck else "",
@@ -193,6 +193,39 @@ def forced_token_split(analysis: Analysis, options: Options) -> Iterator[Violati
             "continued with a shorter allowed token, pushing a model off its usual tokenization",
             evidence={"refused_tokens": count},
         )
+
+
+@rule(
+    "SM401",
+    "accepted-invalid-output",
+    Severity.HIGH,
+    "A random walk finished with output the enforcer allowed but jsonschema rejects.",
+)
+def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None:
+        return
+    for walk in measurement.walks:
+        # Output that does not even parse is left out: our decoding of random token streams
+        # and LMFE's can differ on partial characters, so it would not be evidence.
+        if (
+            walk.kind == "random"
+            and walk.outcome == "complete"
+            and not walk.valid
+            and not walk.problem.startswith("not JSON")
+        ):
+            shown = walk.text if len(walk.text) <= 120 else walk.text[:117] + "..."
+            yield Violation(
+                "",
+                f"the enforcer let {walk.label} end with output the schema rejects "
+                f"({walk.problem}): {shown!r}",
+                Fix(
+                    "Validate generated output with jsonschema; see SL3xx for keywords LMFE "
+                    "does not enforce.",
+                    Applicability.DISPLAY_ONLY,
+                ),
+                {"walk": walk.label, "problem": walk.problem},
+            )
 
 
 @rule(

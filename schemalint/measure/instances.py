@@ -50,13 +50,15 @@ _RECURSION_LIMIT = 2
 """Recursive ``$ref`` hops past which generation goes lean in the same way."""
 _HARD_DEPTH = 24
 """Instance nesting past which a placeholder is written without looking further."""
-_VALUE_BUDGET = 5_000
+_VALUE_BUDGET = 1_000
 _CHECK_BUDGET = 3_000
 _UNION_ATTEMPTS = 6
 _INSTANCE_ATTEMPTS = 4
 _MAX_ITEMS = 1_000
 _MAX_TEXT = 20_000
-_ESCAPE_RATE = 1 / 3
+_ESCAPE_RATE = 0.4
+"""Chance per free-text field of an escape (``\\"`` or ``\\n``). Ids and codes never take one
+but pass it on to the next prose field; some are lost, so about one field in three has one."""
 
 _ANNOTATIONS = frozenset({"$comment", "description", "title", "examples", "default"})
 _DESCRIPTIVE = frozenset(
@@ -124,6 +126,22 @@ _THINGS = (
     "Ceramic Pour-Over Set",
     "Travel Backpack 35L",
 )
+_THING_WORDS = {
+    "course": "course class subject",
+    "company": "company organization organisation business employer vendor supplier",
+    "movie": "movie film show",
+    "book": "book novel",
+    "song": "song track album",
+    "venue": "restaurant hotel cafe",
+}
+_THING_BANKS = {
+    "course": ("Calculus I", "Introduction to Psychology", "Organic Chemistry", "World History"),
+    "company": ("Acme Corp", "Northwind Traders", "Globex Industries", "Initech"),
+    "movie": ("Inception", "The Grand Budapest Hotel", "Spirited Away", "Arrival"),
+    "book": ("The Hobbit", "Dune", "Pride and Prejudice", "Sapiens"),
+    "song": ("Bohemian Rhapsody", "Blinding Lights", "Clair de Lune", "Hey Jude"),
+    "venue": ("The Blue Door Cafe", "Harbour View Hotel", "Casa Lisboa", "Golden Dragon"),
+}
 _TITLES = (
     "Q3 roadmap sync",
     "Quarterly budget review",
@@ -132,16 +150,6 @@ _TITLES = (
     "Weekly one-on-one",
     "Product launch retrospective",
     "Vendor contract renewal",
-)
-_REASONS = (
-    "The user asked for tomorrow's forecast in Lisbon, so I need current weather data first.",
-    "They want the meeting on the calendar before Friday, so I will create the event now.",
-    "The question depends on last quarter's revenue, which only the analytics database has.",
-    "The user wants recent reviews of this laptop, so a web search is the quickest source.",
-    "Booking now locks in the fare the user already approved in the previous message.",
-    "The customer asked for a refund status, so I need to look up the order first.",
-    "I need the account details before I can answer the billing question accurately.",
-    "The user asked me to let the team know, and email is how they reach the whole group.",
 )
 _TOPIC_REASONS = (
     (
@@ -189,13 +197,6 @@ _TOPIC_REASONS = (
         "why is checkout returning 500s?",
         "Error rates doubled after the last deploy, so I need the pod logs before a rollback.",
     ),
-)
-_QUOTED_ASKS = (
-    "will it rain on Thursday?",
-    "can you move my 3pm?",
-    "where is my order?",
-    "what did we spend on cloud last month?",
-    "book the cheapest flight",
 )
 _QUERIES = (
     "best ramen near union square",
@@ -299,7 +300,9 @@ def _category(name: str) -> str:
         return "path"
     if _has(tokens, "query q search keyword term"):
         return "query"
-    if _has(tokens, "email mail"):
+    if _has(tokens, "email mail") or (
+        "name" not in tokens and _has(tokens, "to cc bcc from recipient sender")
+    ):
         return "email"
     if _has(tokens, "url uri link website homepage href"):
         return "url"
@@ -339,7 +342,10 @@ def _category(name: str) -> str:
         return "last_name"
     if _has(tokens, "title subject headline"):
         return "title"
-    if _has(tokens, "product item company brand book movie song restaurant hotel store"):
+    for kind, words in _THING_WORDS.items():
+        if _has(tokens, words):
+            return kind
+    if _has(tokens, "product item brand store"):
         return "thing"
     if _has(
         tokens,
@@ -522,6 +528,38 @@ class _PatternWriter:
             if name == "CATEGORY" and _in_category(char, str(av)):
                 return True
         return False
+
+
+_EXAMPLE_CUE = re.compile(r"\b(?:e\.g\.|eg\.|for example|such as)\s*[,:]?\s*(.+)", re.IGNORECASE)
+
+
+def _examples(parts: list[Node]) -> tuple[str, ...]:
+    """Example values a schema gives: ``examples``/``example``, or in its description
+    (``"City name, e.g. \\"Lisbon\\""``, ``"(e.g., square, circle, triangle)"``)."""
+    found: list[str] = []
+    for part in parts:
+        s = part.schema
+        examples = s.get("examples")
+        if isinstance(examples, list):
+            found += [e for e in examples if isinstance(e, str)]
+        if isinstance(s.get("example"), str):
+            found.append(s["example"])
+        if isinstance(s.get("description"), str):
+            found += _described_examples(s["description"])
+    return tuple(dict.fromkeys(e for e in found if e.strip() and len(e) <= 200))
+
+
+def _described_examples(description: str) -> list[str]:
+    match = _EXAMPLE_CUE.search(description)
+    if match is None:
+        return []
+    tail = match.group(1)
+    quoted = re.findall(r'"([^"\n]{1,60})"', tail)
+    if quoted:
+        return quoted
+    tail = re.split(r"\)|;|\.(?:\s|$)", tail)[0]
+    items = [i.strip(" .'`") for i in re.split(r",|\bor\b|\band\b", tail)]
+    return [i for i in items if i and 1 <= len(i.split()) <= 4 and len(i) <= 40 and i != "etc"]
 
 
 def _full_match(pattern: str, text: str) -> bool:
@@ -922,10 +960,11 @@ class _Generator:
         enums = [p.schema["enum"] for p in parts if isinstance(p.schema.get("enum"), list)]
         if enums:
             options = [v for v in enums[0] if all(v in other for other in enums[1:])]
-            fitting = [v for v in options if self._fits(v, parts)]
-            pool = fitting or options or enums[0]
-            if pool:
-                return copy.deepcopy(pool[self.rng.randrange(len(pool))])
+            options = self.rng.sample(options, len(options))
+            # The first fitting value of a shuffle is a uniform pick among those that fit.
+            fitting = next((v for v in options[:50] if self._fits(v, parts)), _MISSING)
+            pick = fitting if fitting is not _MISSING else (options or enums[0] or [None])[0]
+            return copy.deepcopy(pick)
         kind = self._kind(parts, ctx.name)
         if kind == "object":
             return self._object(parts, ctx, forbid, favour)
@@ -1039,26 +1078,29 @@ class _Generator:
         lean = self._is_lean(ctx)
         impossible = {k for k, nodes in declared.items() if any(n.schema is False for n in nodes)}
         optional = [k for k in declared if k not in required and k not in banned | impossible]
-        chosen = {k for k in declared if k in required or (k in favour and k in optional)}
+        # A dict, not a set: keys come out in a fixed order whatever the hash seed.
+        chosen = dict.fromkeys(
+            k for k in declared if k in required or (k in favour and k in optional)
+        )
         if not lean:
-            chosen.update(k for k in optional if self.rng.random() < 0.5)
+            chosen.update(dict.fromkeys(k for k in optional if self.rng.random() < 0.5))
             if not chosen and optional:
-                chosen.add(optional[self.rng.randrange(len(optional))])
+                chosen[optional[self.rng.randrange(len(optional))]] = None
         for _ in range(len(depends) + 1):  # close over dependentRequired
-            needed = {n for k in chosen if k in depends for n in depends[k]} - chosen
+            needed = [n for k in chosen if k in depends for n in depends[k] if n not in chosen]
             if not needed:
                 break
-            chosen |= needed
+            chosen.update(dict.fromkeys(needed))
         for key in optional:
             if len(chosen) >= min_props:
                 break
-            chosen.add(key)
+            chosen[key] = None
         if max_props is not None:
             for key in reversed(optional):
                 if len(chosen) <= max_props:
                     break
                 if key in chosen and not any(key in depends.get(k, ()) for k in chosen):
-                    chosen.discard(key)
+                    del chosen[key]
 
         keys = [k for k in declared if k in chosen]
         keys += [k for k in required if k not in declared]
@@ -1189,7 +1231,7 @@ class _Generator:
             if index == 0:
                 nodes += contains
             item = self.generate(nodes, ctx.below())
-            for _ in range(4 if unique else 0):
+            for _ in range(4 if unique else 2):  # repeated items read oddly even when allowed
                 if _canonical(item) not in seen:
                     break
                 item = self.generate(nodes, ctx.below())
@@ -1210,8 +1252,9 @@ class _Generator:
         max_len = min((m for m in maxima if m is not None), default=None)
         min_len = min(min_len, _MAX_TEXT)
 
+        examples = _examples(parts)
         if patterns:
-            candidates = self._patterned(patterns, name, min_len, max_len)
+            candidates = [*examples, *self._patterned(patterns, name, min_len, max_len)]
             strict = [c for c in candidates if all(_full_match(p, c) for p in patterns)]
             for text in [*strict, *candidates]:
                 if self._fits(text, parts):
@@ -1221,7 +1264,7 @@ class _Generator:
         texts: Iterator[str] = (
             self._formatted(formats[0], name)
             if formats and formats[0] in _FORMATS
-            else self._free_text(name, min_len, max_len, topic=topic)
+            else self._free_text(name, min_len, max_len, topic=topic, examples=examples)
         )
         for text in texts:
             if first is None:
@@ -1264,24 +1307,30 @@ class _Generator:
         max_len: int | None,
         escape: bool | None = None,
         topic: str = "",
+        examples: tuple[str, ...] = (),
     ) -> Iterator[str]:
-        category = _category(name)
+        category = "example" if examples else _category(name)
         if escape is None:
-            # One free-text field in three gets an escape; one drawn for an id or a code,
-            # where a quote would be implausible, passes to the next field that reads as prose.
+            # An escape drawn for an id or a code, where a quote would be implausible,
+            # passes to the next field that reads as prose.
             self.escapes_due += self.rng.random() < _ESCAPE_RATE
             escape = category in _ESCAPABLE and self.escapes_due > 0
             self.escapes_due -= escape
         for attempt in range(3):
-            text = self._text(category, name, escape=escape and attempt == 0, topic=topic)
+            if examples:
+                text = examples[self.rng.randrange(len(examples))]
+            else:
+                text = self._text(category, name, escape=escape and attempt == 0, topic=topic)
             yield _fit_length(text, min_len, max_len, self.rng)
+        if examples:  # none fitted: fall back to text chosen by name
+            yield from self._free_text(name, min_len, max_len, escape, topic)
 
     def _text(self, category: str, name: str, escape: bool, topic: str = "") -> str:
         rng = self.rng
         pick = rng.choice
         if category == "reason":
             topical = [(a, r) for words, a, r in _TOPIC_REASONS if _has(_tokens(topic), words)]
-            ask, reason = topical[0] if topical else (pick(_QUOTED_ASKS), pick(_REASONS))
+            ask, reason = topical[0] if topical else pick(_TOPIC_REASONS)[1:]
             if escape and rng.random() < 0.5:
                 return f'The user asked: "{ask}" {reason}'
             if escape:
@@ -1314,6 +1363,8 @@ class _Generator:
         if category == "thing":
             thing = pick(_THINGS)
             return f'{thing} "{pick(_COLOURS)}" edition' if escape else thing
+        if category in _THING_BANKS:
+            return pick(_THING_BANKS[category])
         if category == "title":
             title = pick(_TITLES)
             return f'{title} "draft"' if escape else title
@@ -1332,9 +1383,8 @@ class _Generator:
         if category == "phrase":
             phrase = pick(_PHRASES)
             return f'the "{phrase}" option' if escape else phrase
-        if category in _FORMATS:
-            return _FORMATS[category](rng, name)
-        return _PLAIN_TEXT.get(category, _phrase)(rng, name)
+        maker = _PLAIN_TEXT.get(category) or _FORMATS.get(category) or _phrase
+        return maker(rng, name)
 
 
 _TextMaker = Callable[[random.Random, str], str]
@@ -1467,12 +1517,16 @@ def _number_guess(rng: random.Random, name: str, integer: bool) -> float:
         return round(rng.uniform(-150, 150), 4)
     if _has(tokens, "age"):
         return rng.randint(18, 75)
+    if any(t in ("years", "months", "weeks", "days", "hours", "minutes", "term") for t in tokens):
+        return rng.randint(2, 30)
     if _has(tokens, "year"):
         return rng.randint(1990, 2025)
     if _has(tokens, "month"):
         return rng.randint(1, 12)
     if _has(tokens, "day hour"):
         return rng.randint(1, 23)
+    if _has(tokens, "savings contribution deposit payment"):
+        return rng.randint(2, 50) * 100 if integer else float(rng.randint(2, 50) * 100)
     if _has(tokens, "salary income"):
         return rng.randint(40, 150) * 1000
     if _has(tokens, "loan principal mortgage"):

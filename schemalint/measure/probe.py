@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from schemalint.analysis import Analysis
 from schemalint.dialect import validator_class_for
@@ -20,10 +20,20 @@ from schemalint.measure import SetupError
 from schemalint.measure.enforcer_data import enforcer_data
 from schemalint.measure.instances import generate_instance, locate, serialise, span_at
 from schemalint.measure.tokenizers import DEFAULT, Tokenizer, load_tokenizer
-from schemalint.measure.walk import Budget, EnforcerConfig, Outcome, Step, token_offsets, walk_text
+from schemalint.measure.walk import (
+    Budget,
+    EnforcerConfig,
+    Outcome,
+    Step,
+    random_walk,
+    token_offsets,
+    walk_text,
+)
 
 END = "(end)"
 """Pseudo-pointer of the final step, where the enforcer must allow end-of-sequence."""
+RANDOM = "(random walk)"
+"""Pseudo-pointer of the steps of random walks, whose text follows no instance."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,9 @@ class MeasureSettings:
     instances: Path | None = None
     """One JSON instance per line to walk instead of a generated one."""
     seed: int = 0
+    random_walks: int = 3
+    """Random walks after the instance walks, while budget remains (seeds seed+1, seed+2, …)."""
+    random_steps: int = 120
     config: EnforcerConfig = field(default_factory=EnforcerConfig)
 
 
@@ -54,7 +67,8 @@ class MeasuredWalk:
     label: str
     text: str
     valid: bool
-    """Whether the walked instance satisfies the schema (jsonschema)."""
+    """Whether the walked instance (for a random walk: the generated output) satisfies the
+    schema, checked with jsonschema."""
     steps: list[MeasuredStep]
     outcome: Outcome
     detail: str
@@ -62,11 +76,15 @@ class MeasuredWalk:
     stuck: MeasuredStep | None = None
     """Where a step was abandoned at a budget, with how long it had run."""
     stuck_seconds: float = 0.0
+    kind: Literal["instance", "random"] = "instance"
+    problem: str = ""
+    """Why the text is not a valid instance, when it is not."""
 
     def to_json(self) -> dict[str, Any]:
         times = [s.step.seconds * 1000 for s in self.steps]
         return {
             "label": self.label,
+            "kind": self.kind,
             "valid_instance": self.valid,
             "tokens": len(self.steps),
             "seconds": round(self.seconds, 4),
@@ -226,7 +244,30 @@ class Prober:
             if budget.remaining() <= 0:
                 break
             measurement.walks.append(self._walk(analysis, label, instance, budget))
+        for number in range(1, self.settings.random_walks + 1):
+            if budget.remaining() <= 0:
+                break
+            measurement.walks.append(
+                self._random_walk(analysis, self.settings.seed + number, budget)
+            )
         return measurement
+
+    def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
+        config, steps = self.settings.config, self.settings.random_steps
+        result = random_walk(self._data, analysis.schema, config, seed, steps, budget)
+        problem = _output_problem(analysis.schema, result.text)
+        return MeasuredWalk(
+            label=f"random (seed {seed})",
+            text=result.text,
+            valid=problem is None,
+            problem=problem or "",
+            steps=[MeasuredStep(RANDOM, "", "random", step) for step in result.steps],
+            outcome=result.outcome,
+            detail=result.detail,
+            seconds=result.seconds,
+            stuck_seconds=result.stuck_seconds,
+            kind="random",
+        )
 
     def _read_instances(self) -> list[tuple[str, Any]] | None:
         path = self.settings.instances
@@ -288,6 +329,23 @@ class Prober:
             stuck=stuck,
             stuck_seconds=result.stuck_seconds,
         )
+
+
+def _output_problem(schema: Any, text: str) -> str | None:
+    """None when ``text`` is a valid instance of ``schema``, else the first reason why not."""
+    try:
+        instance = json.loads(text)
+    except json.JSONDecodeError as error:
+        return f"not JSON: {error.msg} at character {error.pos}"
+    try:
+        validator = validator_class_for(schema)(schema)
+        first = next(iter(validator.iter_errors(instance)), None)
+    except Exception as failure:  # a schema jsonschema itself cannot use
+        return f"cannot validate: {failure}"
+    if first is None:
+        return None
+    where = "/" + "/".join(str(part) for part in first.absolute_path)
+    return f"{first.message} at {where}"
 
 
 def _is_valid(schema: Any, instance: Any) -> bool:

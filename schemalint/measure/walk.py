@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import random
 import sys
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Literal
 
-Outcome = Literal["complete", "rejected", "silent-stop", "step-budget", "walk-budget", "error"]
+Outcome = Literal[
+    "complete", "rejected", "silent-stop", "step-budget", "walk-budget", "step-limit", "error"
+]
 
 
 @dataclass(frozen=True)
@@ -83,14 +86,22 @@ def walk_text(
     budget: Budget,
 ) -> WalkResult:
     """Walk ``text`` (tokenized as ``tokens``) through a fresh enforcer, within ``budget``."""
+    return _run_worker(_worker, (data, schema, config, text, tokens, offsets), budget, text)
+
+
+def random_walk(
+    data: Any, schema: Any, config: EnforcerConfig, seed: int, max_steps: int, budget: Budget
+) -> WalkResult:
+    """Generate like a model without weights: sample allowed tokens, preferring ones that close
+    strings and containers, for at most ``max_steps`` steps; the text is what was generated."""
+    return _run_worker(_random_worker, (data, schema, config, seed, max_steps), budget, "")
+
+
+def _run_worker(target: Any, args: tuple[Any, ...], budget: Budget, text: str) -> WalkResult:
     method = "fork" if sys.platform == "linux" else "spawn"
     context: Any = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(
-        target=_worker,
-        args=(sender, data, schema, config, text, tokens, offsets),
-        daemon=True,
-    )
+    worker = context.Process(target=target, args=(sender, *args), daemon=True)
     worker.start()
     sender.close()
     result = WalkResult(text)
@@ -127,8 +138,32 @@ def _collect(receiver: Connection, budget: Budget, result: WalkResult) -> None:
         if message[0] == "step":
             result.steps.append(message[1])
         else:
-            _, result.outcome, result.detail = message
+            _, result.outcome, result.detail, generated = message
+            result.text = generated if generated is not None else result.text
             return
+
+
+def _new_enforcer(
+    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, problems: logging.Handler
+) -> Any:
+    """A TokenEnforcer configured like the user's generation; None (reported) if LMFE refuses."""
+    from lmformatenforcer import CharacterLevelParserConfig, JsonSchemaParser, TokenEnforcer
+
+    logging.getLogger().addHandler(problems)
+    logging.getLogger().setLevel(logging.WARNING)
+    try:
+        enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
+    except Exception as error:  # LMFE rejects some schemas outright
+        problem = f"LMFE cannot build a parser: {type(error).__name__}: {error}"
+        sender.send(("end", "error", problem, None))
+        return None
+    # TokenEnforcer overwrites a config given to JsonSchemaParser: set it afterwards.
+    enforcer.root_parser.config = CharacterLevelParserConfig(
+        max_consecutive_whitespaces=config.max_consecutive_whitespaces,
+        force_json_field_order=config.force_json_field_order,
+        max_json_array_length=config.max_json_array_length,
+    )
+    return enforcer
 
 
 class _ProblemLog(logging.Handler):
@@ -151,24 +186,10 @@ def _worker(
     tokens: list[int],
     offsets: list[int],
 ) -> None:
-    from lmformatenforcer import CharacterLevelParserConfig, JsonSchemaParser, TokenEnforcer
-
     problems = _ProblemLog()
-    logging.getLogger().addHandler(problems)
-    logging.getLogger().setLevel(logging.WARNING)
-    try:
-        enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
-    except Exception as error:  # LMFE rejects some schemas outright
-        sender.send(
-            ("end", "error", f"LMFE cannot build a parser: {type(error).__name__}: {error}")
-        )
+    enforcer = _new_enforcer(sender, data, schema, config, problems)
+    if enforcer is None:
         return
-    # TokenEnforcer overwrites a config given to JsonSchemaParser: set it afterwards.
-    enforcer.root_parser.config = CharacterLevelParserConfig(
-        max_consecutive_whitespaces=config.max_consecutive_whitespaces,
-        force_json_field_order=config.force_json_field_order,
-        max_json_array_length=config.max_json_array_length,
-    )
     eos = set(data.eos_token_id if isinstance(data.eos_token_id, list) else [data.eos_token_id])
     strings: dict[int, str] = data.tokenizer_tree.tokens_to_strs
     boundaries = {offset: index for index, offset in enumerate(offsets)}
@@ -179,13 +200,17 @@ def _worker(
         try:
             allowed = enforcer.get_allowed_tokens(sequence).allowed_tokens
         except Exception as error:
-            sender.send(("end", "error", f"LMFE raised {type(error).__name__}: {error}"))
+            sender.send(("end", "error", f"LMFE raised {type(error).__name__}: {error}", None))
             return
         seconds = time.perf_counter() - started
         if offset >= len(text):
             ends = bool(eos.intersection(allowed))
             sender.send(("step", Step(offset, None, 0, len(allowed), seconds, ends)))
-            sender.send(("end", "complete", "") if ends else ("end", "rejected", "EOS not allowed"))
+            sender.send(
+                ("end", "complete", "", None)
+                if ends
+                else ("end", "rejected", "EOS not allowed", None)
+            )
             return
         index = boundaries.get(offset)
         if index is not None and tokens[index] in allowed:
@@ -199,13 +224,13 @@ def _worker(
                 detail = problems.messages[-1] if problems.messages else "only EOS allowed"
                 if not allowed:
                     detail = "no token allowed at all"
-                sender.send(("end", "silent-stop", detail))
+                sender.send(("end", "silent-stop", detail, None))
                 return
             split = _longest_continuation(allowed, strings, text, offset)
             if split is None:
                 sender.send(("step", Step(offset, None, 0, len(allowed), seconds, False)))
                 shown = repr(text[offset : offset + 12])
-                sender.send(("end", "rejected", f"no allowed token continues {shown}"))
+                sender.send(("end", "rejected", f"no allowed token continues {shown}", None))
                 return
             chosen, length = split
         sender.send(("step", Step(offset, chosen, length, len(allowed), seconds, accepted)))
@@ -227,3 +252,68 @@ def _longest_continuation(
         if piece and text.startswith(piece, offset) and (best is None or len(piece) > best[1]):
             best = (token, len(piece))
     return best
+
+
+#: Characters that end a string or a container: preferring them keeps random output short.
+_CLOSING = ('"', "}", "]")
+
+
+def _random_worker(
+    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, seed: int, max_steps: int
+) -> None:
+    problems = _ProblemLog()
+    enforcer = _new_enforcer(sender, data, schema, config, problems)
+    if enforcer is None:
+        return
+    chooser = random.Random(seed)
+    eos = set(data.eos_token_id if isinstance(data.eos_token_id, list) else [data.eos_token_id])
+    strings: dict[int, str] = data.tokenizer_tree.tokens_to_strs
+    sequence = [next(iter(eos))]
+    text = ""  # approximate, for step offsets; the output is decoded like a model's
+
+    def decoded() -> str:
+        return str(data.decoder(sequence[1:]))
+
+    for _ in range(max_steps):
+        started = time.perf_counter()
+        try:
+            allowed = enforcer.get_allowed_tokens(sequence).allowed_tokens
+        except Exception as error:
+            sender.send(("end", "error", f"LMFE raised {type(error).__name__}: {error}", decoded()))
+            return
+        seconds = time.perf_counter() - started
+        ending = eos.intersection(allowed)
+        if ending and (eos.issuperset(allowed) or chooser.random() < 0.5):
+            sender.send(("step", Step(len(text), None, 0, len(allowed), seconds, True)))
+            sender.send(("end", "complete", "", decoded()))
+            return
+        if eos.issuperset(allowed):
+            sender.send(("step", Step(len(text), None, 0, len(allowed), seconds, False)))
+            detail = problems.messages[-1] if problems.messages else "only EOS allowed"
+            sender.send(
+                ("end", "silent-stop", detail if allowed else "no token allowed", decoded())
+            )
+            return
+        token = _pick(chooser, [t for t in allowed if t not in eos], strings)
+        piece = strings.get(token, "")
+        sender.send(("step", Step(len(text), token, len(piece), len(allowed), seconds, True)))
+        sequence.append(token)
+        text += piece
+    sender.send(("end", "step-limit", f"stopped after {max_steps} steps", decoded()))
+
+
+def _pick(chooser: random.Random, allowed: list[int], strings: dict[int, str]) -> int:
+    """Half the time a token that closes something, else any token that is not only spaces."""
+    sample = chooser.sample(allowed, min(len(allowed), 256))
+    if chooser.random() < 0.5:
+        closing = [t for t in sample if any(c in strings.get(t, "") for c in _CLOSING)]
+        if closing:
+            return chooser.choice(closing)
+    plain = [t for t in sample if _is_plain(strings.get(t, ""))]
+    return chooser.choice(plain or sample)
+
+
+def _is_plain(piece: str) -> bool:
+    """Text a model plausibly writes in JSON: visible, no raw control characters, no partial
+    UTF-8 byte tokens."""
+    return bool(piece.strip()) and all(" " <= c != "\ufffd" for c in piece)

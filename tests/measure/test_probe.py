@@ -107,7 +107,9 @@ def test_json_output_carries_the_measurement() -> None:
     assert measurement["lmfe_settings"]["max_consecutive_whitespaces"] == 12
     walk = measurement["walks"][0]
     assert walk["outcome"] == "complete" and walk["valid_instance"] is True
-    assert sum(row["steps"] for row in measurement["pointers"]) == walk["tokens"]
+    walked = sum(w["tokens"] for w in measurement["walks"])
+    assert sum(row["steps"] for row in measurement["pointers"]) == walked
+    assert [w["kind"] for w in measurement["walks"]] == ["instance", "random", "random", "random"]
     pointers = {row["pointer"] for row in measurement["pointers"]}
     assert any(p.startswith("/tools/") and "/inputSchema/properties/" in p for p in pointers)
 
