@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -117,6 +117,10 @@ def check(
         int | None,
         typer.Option(help="LMFE option [default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12]."),
     ] = None,
+    html_report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write a self-contained HTML report to this file."),
+    ] = None,
     max_json_array_length: Annotated[
         int | None,
         typer.Option(help="LMFE option [default: LMFE_MAX_JSON_ARRAY_LENGTH or 20]."),
@@ -137,10 +141,11 @@ def check(
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
-        prober = None
+        prober, progress = None, None
         if measure:
             from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
 
+            progress = _progress_bar()
             prober = Prober(
                 MeasureSettings(
                     tokenizer=tokenizer,
@@ -152,15 +157,24 @@ def check(
                     config=enforcer_config(
                         strict_field_order, max_consecutive_whitespaces, max_json_array_length
                     ),
-                )
+                ),
+                progress,
             )
             prober.prepare()
-        report = check_paths(paths, settings, jobs, prober)
+        with _live(progress):
+            report = check_paths(paths, settings, jobs, prober)
     except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
     except SetupError as error:  # a tokenizer or --instance file that cannot be used
         raise _fail(str(error)) from None
     renderer(output_format.value)(report, sys.stdout)
+    if html_report is not None:
+        from schemalint.report.html import write_html
+
+        try:
+            write_html(report, html_report)
+        except OSError as error:
+            raise _fail(f"{html_report}: cannot write report: {error.strerror or error}") from None
     raise typer.Exit(0 if exit_zero else report.exit_code(settings.fail_on))
 
 
@@ -199,6 +213,41 @@ def show_rule(code: Annotated[str, typer.Argument(help="Rule code, e.g. SL206.")
     if page is None:
         raise _fail(f"unknown rule {code!r} (see `schemalint rules`)")
     Console().print(Markdown(page))
+
+
+class _WalkProgress:
+    """A rich progress line on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("measuring {task.description}"),
+            TextColumn("{task.completed} steps"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, label: str, steps: int) -> None:
+        if label not in self.tasks:
+            self.tasks[label] = self.bar.add_task(label, total=None)
+        self.bar.update(self.tasks[label], completed=steps)
+
+
+def _progress_bar() -> _WalkProgress | None:
+    from rich.console import Console
+
+    return _WalkProgress() if Console(stderr=True).is_terminal else None
+
+
+def _live(progress: _WalkProgress | None) -> Any:
+    import contextlib
+
+    return progress.bar if progress is not None else contextlib.nullcontext()
 
 
 def main() -> None:

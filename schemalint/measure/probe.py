@@ -3,6 +3,7 @@ step — its allowed-token count and its time — to the JSON Pointer of the sch
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -211,11 +212,19 @@ def percentile(values: list[float], q: float) -> float:
 class Prober:
     """Loads the tokenizer and LMFE's tokenizer data once, then measures schema after schema."""
 
-    def __init__(self, settings: MeasureSettings) -> None:
+    def __init__(
+        self, settings: MeasureSettings, progress: Callable[[str, int], None] | None = None
+    ) -> None:
         self.settings = settings
+        self.progress = progress
+        """Told the walk's label and its step count after every step (a progress bar)."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
         self._user_instances = self._read_instances()
+
+    def _progress_for(self, label: str) -> Callable[[int], None] | None:
+        report = self.progress
+        return None if report is None else functools.partial(report, label)
 
     def prepare(self) -> float:
         """Load what every walk needs; returns the seconds it took (0 when already loaded)."""
@@ -254,10 +263,13 @@ class Prober:
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
         config, steps = self.settings.config, self.settings.random_steps
-        result = random_walk(self._data, analysis.schema, config, seed, steps, budget)
+        label = f"random (seed {seed})"
+        result = random_walk(
+            self._data, analysis.schema, config, seed, steps, budget, self._progress_for(label)
+        )
         problem = _output_problem(analysis.schema, result.text)
         return MeasuredWalk(
-            label=f"random (seed {seed})",
+            label=label,
             text=result.text,
             valid=problem is None,
             problem=problem or "",
@@ -302,8 +314,16 @@ class Prober:
         pointers = locate(analysis, instance)
         tokens = self._tokenizer.encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
+        config = self.settings.config
         result = walk_text(
-            self._data, analysis.schema, self.settings.config, text, tokens, offsets, budget
+            self._data,
+            analysis.schema,
+            config,
+            text,
+            tokens,
+            offsets,
+            budget,
+            self._progress_for(label),
         )
 
         def attribute(step: Step) -> MeasuredStep:

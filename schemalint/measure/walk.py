@@ -12,6 +12,7 @@ import multiprocessing
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Literal
@@ -19,6 +20,10 @@ from typing import Any, Literal
 Outcome = Literal[
     "complete", "rejected", "silent-stop", "step-budget", "walk-budget", "step-limit", "error"
 ]
+
+
+Progress = Callable[[int], None]
+"""Called with the number of steps walked so far, after each step."""
 
 
 @dataclass(frozen=True)
@@ -84,20 +89,31 @@ def walk_text(
     tokens: list[int],
     offsets: list[int],
     budget: Budget,
+    progress: Progress | None = None,
 ) -> WalkResult:
     """Walk ``text`` (tokenized as ``tokens``) through a fresh enforcer, within ``budget``."""
-    return _run_worker(_worker, (data, schema, config, text, tokens, offsets), budget, text)
+    arguments = (data, schema, config, text, tokens, offsets)
+    return _run_worker(_worker, arguments, budget, text, progress)
 
 
 def random_walk(
-    data: Any, schema: Any, config: EnforcerConfig, seed: int, max_steps: int, budget: Budget
+    data: Any,
+    schema: Any,
+    config: EnforcerConfig,
+    seed: int,
+    max_steps: int,
+    budget: Budget,
+    progress: Progress | None = None,
 ) -> WalkResult:
     """Generate like a model without weights: sample allowed tokens, preferring ones that close
     strings and containers, for at most ``max_steps`` steps; the text is what was generated."""
-    return _run_worker(_random_worker, (data, schema, config, seed, max_steps), budget, "")
+    arguments = (data, schema, config, seed, max_steps)
+    return _run_worker(_random_worker, arguments, budget, "", progress)
 
 
-def _run_worker(target: Any, args: tuple[Any, ...], budget: Budget, text: str) -> WalkResult:
+def _run_worker(
+    target: Any, args: tuple[Any, ...], budget: Budget, text: str, progress: Progress | None
+) -> WalkResult:
     method = "fork" if sys.platform == "linux" else "spawn"
     context: Any = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
@@ -106,7 +122,7 @@ def _run_worker(target: Any, args: tuple[Any, ...], budget: Budget, text: str) -
     sender.close()
     result = WalkResult(text)
     try:
-        _collect(receiver, budget, result)
+        _collect(receiver, budget, result, progress)
     finally:
         if worker.is_alive():
             worker.kill()
@@ -115,7 +131,9 @@ def _run_worker(target: Any, args: tuple[Any, ...], budget: Budget, text: str) -
     return result
 
 
-def _collect(receiver: Connection, budget: Budget, result: WalkResult) -> None:
+def _collect(
+    receiver: Connection, budget: Budget, result: WalkResult, progress: Progress | None
+) -> None:
     last = time.perf_counter()
     while True:
         wait = min(budget.step_seconds, budget.remaining())
@@ -137,6 +155,8 @@ def _collect(receiver: Connection, budget: Budget, result: WalkResult) -> None:
         last = time.perf_counter()
         if message[0] == "step":
             result.steps.append(message[1])
+            if progress is not None:
+                progress(len(result.steps))
         else:
             _, result.outcome, result.detail, generated = message
             result.text = generated if generated is not None else result.text

@@ -1,0 +1,78 @@
+"""The HTML report is one self-contained file: findings, the measured table, SVG charts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from schemalint.cli import app
+from tests.conftest import SAMPLES, SEED
+
+runner = CliRunner()
+
+
+def write_report(tmp_path: Path, *flags: str) -> str:
+    target = tmp_path / "report.html"
+    result = runner.invoke(app, ["check", str(SEED), "--report", str(target), *flags])
+    assert result.exit_code == 1, result.stderr
+    return target.read_text(encoding="utf-8")
+
+
+def test_static_report_lists_findings_with_their_pointers(tmp_path: Path) -> None:
+    html = write_report(tmp_path)
+    assert html.startswith("<!doctype html>") and html.rstrip().endswith("</html>")
+    assert "SL206" in html and "/$defs/search_web_call/properties/reason" in html
+    assert "<svg" not in html  # nothing measured, nothing charted
+
+
+def test_measured_report_has_the_table_and_a_chart_per_walk(tmp_path: Path) -> None:
+    html = write_report(tmp_path, "--measure")
+    assert "Measured with mistral-v1 (32,000 tokens), LMFE 0.11.3." in html
+    assert html.count("<svg") == 4  # the instance walk and three random walks
+    assert re.search(r"<polyline[^>]+points=\"[0-9., ]+\"", html)
+
+
+def test_report_loads_nothing_from_the_network(tmp_path: Path) -> None:
+    html = write_report(tmp_path, "--measure")
+    assert not re.search(r"(src|href)=", html)
+    assert "<script" not in html and "@import" not in html
+
+
+def test_unwritable_report_path_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "report.html"
+    result = runner.invoke(
+        app, ["check", str(SAMPLES / "openai_tools.json"), "--report", str(target)]
+    )
+    assert result.exit_code == 2 and "cannot write report" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    write_report(tmp_path, "--measure")
+    screenshot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={screenshot}",
+            "--window-size=1000,1400",
+            (tmp_path / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert screenshot.is_file() and screenshot.stat().st_size > 20_000
