@@ -47,6 +47,20 @@ class Tokenizer:
         return self.decode([token])
 
 
+def word_start_tokens(
+    size: int, zero: int, decode: Callable[[list[int]], str], skip: set[int]
+) -> list[RegularToken]:
+    """Each token's text as LMFE needs it, the way LMFE's transformers integration finds it:
+    decoded after a ``0`` so a word-start token keeps its leading space."""
+    tokens = []
+    for token in range(size):
+        if token in skip:
+            continue
+        after_zero = decode([zero, token])[1:]
+        tokens.append((token, after_zero, len(after_zero) > len(decode([token]))))
+    return tokens
+
+
 def mistral_data_dir() -> Path:
     spec = importlib.util.find_spec("mistral_common")
     if spec is None or spec.origin is None:
@@ -93,15 +107,8 @@ def _sentencepiece(path: Path, name: str) -> Tokenizer:
     size = model.vocab_size()
 
     def regular() -> list[RegularToken]:
-        zero = model.encode("0")[-1]
-        tokens = []
-        for token in range(size):
-            if model.is_control(token) or model.is_unknown(token):
-                continue
-            after_zero = model.decode([zero, token])[1:]
-            alone = model.decode([token])
-            tokens.append((token, after_zero, len(after_zero) > len(alone)))
-        return tokens
+        skip = {t for t in range(size) if model.is_control(t) or model.is_unknown(t)}
+        return word_start_tokens(size, model.encode("0")[-1], model.decode, skip)
 
     return Tokenizer(
         name=name,
@@ -129,16 +136,12 @@ def _hugging_face(path: Path, name: str, content: Any) -> Tokenizer:
     if not eos:
         raise TokenizerError(f"{path}: cannot tell the end-of-sequence token")
 
+    def decode_all(ids: list[int]) -> str:
+        return str(model.decode(ids, skip_special_tokens=False))
+
     def regular() -> list[RegularToken]:
         zero = model.encode("0", add_special_tokens=False).ids[-1]
-        tokens = []
-        for token in range(size):
-            if token in special:
-                continue
-            after_zero = model.decode([zero, token], skip_special_tokens=False)[1:]
-            alone = model.decode([token], skip_special_tokens=False)
-            tokens.append((token, after_zero, len(after_zero) > len(alone)))
-        return tokens
+        return word_start_tokens(size, zero, decode_all, special)
 
     return Tokenizer(
         name=name,
@@ -146,7 +149,7 @@ def _hugging_face(path: Path, name: str, content: Any) -> Tokenizer:
         vocab_size=size,
         eos_ids=eos,
         encode=lambda text: list(model.encode(text, add_special_tokens=False).ids),
-        decode=lambda ids: str(model.decode(list(ids), skip_special_tokens=False)).rstrip("\ufffd"),
+        decode=lambda ids: decode_all(list(ids)).rstrip("\ufffd"),
         regular_tokens=regular,
     )
 
