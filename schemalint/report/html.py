@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 _STYLE = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 2em; color: #222; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 2em; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-td, th { border-bottom: 1px solid #ddd; padding: .2em .6em; text-align: right; }
-td:first-child, th:first-child, td.text { text-align: left; }
-code { font-size: 12px; }
+table { border-collapse: collapse; margin: .5em 0 1em; max-width: 100%; }
+td, th { border-bottom: 1px solid #ddd; padding: .2em .6em; text-align: left;
+         vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+code { font-size: 12px; word-break: break-all; }
 .critical { color: #b00020; font-weight: bold; } .high { color: #d32f2f; }
 .medium { color: #b26a00; } .low { color: #00796b; } .info { color: #777; }
 svg { background: #fafafa; border: 1px solid #eee; }
@@ -47,14 +48,14 @@ def _file_section(file: FileReport) -> str:
     level = file.risk.level.label
     rows = "".join(
         f"<tr><td><code>{escape(f.code)}</code></td><td class={f.severity.label}>"
-        f"{f.severity.label}</td><td class=text><code>{escape(f.pointer or '/')}</code></td>"
-        f"<td>{f.line or ''}</td><td class=text>{escape(f.message)}</td></tr>"
+        f"{f.severity.label}</td><td><code>{escape(f.pointer or '/')}</code></td>"
+        f"<td class=num>{f.line or ''}</td><td>{escape(f.message)}</td></tr>"
         for f in file.findings
     )
     html = (
         f"<h2>{escape(file.path)}</h2><p>{escape(file.kind or 'unreadable')} · risk "
         f"<span class={level}>{file.risk.score} {level}</span></p>"
-        "<table><tr><th>code</th><th>severity</th><th>pointer</th><th>line</th>"
+        "<table><tr><th>code</th><th>severity</th><th>pointer</th><th class=num>line</th>"
         f"<th>message</th></tr>{rows}</table>"
     )
     if file.measurement is not None:
@@ -65,16 +66,18 @@ def _file_section(file: FileReport) -> str:
 def _measurement_section(measurement: Measurement) -> str:
     rows = "".join(
         f"<tr><td><code>{escape(measurement.source_pointer(row.pointer) or '/')}</code></td>"
-        f"<td>{row.steps}</td><td>{row.median_allowed:,.0f}</td><td>{row.max_allowed:,}</td>"
-        f"<td>{row.median_ms:.2f}</td><td>{row.p95_ms:.2f}</td><td>{row.max_ms:,.1f}</td></tr>"
+        f"<td class=num>{row.steps}</td><td class=num>{row.median_allowed:,.0f}</td>"
+        f"<td class=num>{row.max_allowed:,}</td><td class=num>{row.median_ms:.2f}</td>"
+        f"<td class=num>{row.p95_ms:.2f}</td><td class=num>{row.max_ms:,.1f}</td></tr>"
         for row in measurement.pointer_table()
     )
     charts = "".join(_walk_chart(walk, measurement.vocab_size) for walk in measurement.walks)
     return (
         f"<p>Measured with {escape(measurement.tokenizer)} ({measurement.vocab_size:,} tokens), "
         f"LMFE {escape(measurement.lmfe_version)}.</p>"
-        "<table><tr><th>pointer</th><th>steps</th><th>allowed median</th><th>allowed max</th>"
-        f"<th>ms median</th><th>ms p95</th><th>ms max</th></tr>{rows}</table>{charts}"
+        "<table><tr><th>pointer</th><th class=num>steps</th><th class=num>allowed median</th>"
+        "<th class=num>allowed max</th><th class=num>ms median</th><th class=num>ms p95</th>"
+        f"<th class=num>ms max</th></tr>{rows}</table>{charts}"
     )
 
 
