@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalint import pointer as jp
+from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.engine import check_data
 from schemalint.lmfe import installed_version
@@ -148,29 +149,48 @@ def probe_one(path: Path, prober: Prober, settings: Settings) -> dict[str, Any]:
         }
         for w in walks
     ]
-    worst: tuple[float, Any] | None = None
+    worst: tuple[float, Any, str] | None = None
     for walk in walks:
+        kind = getattr(walk, "kind", "instance")
         candidates = [(s.step.seconds, s) for s in walk.steps]
         if walk.stuck is not None:
             candidates.append((walk.stuck_seconds, walk.stuck))
         for seconds, step in candidates:
             if worst is None or seconds > worst[0]:
-                worst = (seconds, step)
+                worst = (seconds, step, kind)
     if worst is not None:
-        step = worst[1]
-        where = measurement.source_pointer(step.pointer)
+        record["worst_step"] = {
+            "ms": round(worst[0] * 1000, 3),
+            "walk": worst[2],
+            "pointer": measurement.source_pointer(worst[1].pointer),
+            "role": worst[1].role,
+            "allowed": worst[1].step.allowed,
+        }
+    rows = [row for row in measurement.pointer_table() if row.pointer not in PSEUDO]
+    if rows:
+        hot = max(rows, key=lambda row: (row.p95_ms, row.max_ms))
+        where = measurement.source_pointer(hot.pointer)
         record["worst"] = {
             "pointer": where,
-            "role": step.role,
-            "ms": round(worst[0] * 1000, 3),
-            "allowed": step.step.allowed,
-            "shape": step.pointer if step.pointer in PSEUDO else shape(resolve(schema, where)),
+            "steps": hot.steps,
+            "p95_ms": round(hot.p95_ms, 3),
+            "max_ms": round(hot.max_ms, 3),
+            "median_allowed": hot.median_allowed,
+            "shape": shape(resolve(schema, where)),
         }
     return record
 
 
 def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     histogram = Counter(bucket_of(r["p95_ms"]) for r in records if r.get("p95_ms") is not None)
+    instance_histogram = Counter(
+        bucket_of(r["instance_p95_ms"]) for r in records if r.get("instance_p95_ms") is not None
+    )
+    details: Counter[str] = Counter()
+    for r in records:
+        for walk in r.get("walks", []):
+            if walk["outcome"] != "complete":
+                details[f"{walk['kind']} walk, {walk['outcome']}: {walk['detail'][:100]}"] += 1
     labels = bucket_labels()
     outcomes: Counter[str] = Counter()
     instance_outcomes: Counter[str] = Counter()
@@ -193,6 +213,11 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
         "schemas": len(records),
         "measured": sum(1 for r in records if r.get("p95_ms") is not None),
         "p95_histogram": {labels[i]: histogram.get(i, 0) for i in range(len(labels))},
+        "instance_p95_histogram": {
+            labels[i]: instance_histogram.get(i, 0) for i in range(len(labels))
+        },
+        "instance_measured": sum(1 for r in records if r.get("instance_p95_ms") is not None),
+        "failure_details": dict(details.most_common(15)),
         "instance_walk_outcomes": dict(instance_outcomes.most_common()),
         "all_walk_outcomes": dict(outcomes.most_common()),
         "sm_findings": {code: findings[code] for code in sorted(findings)},
@@ -260,17 +285,24 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for r in [r for r in results["schemas"] if "crash" in r][:20]:
         lines.append(f"- `{r['file']}`: {r['crash'][:200]}")
+    if s["crashes"]:
+        lines.append("")
     lines += [
         "## Per-schema p95 step time",
         "",
-        f"p95 over every enforcer step of the schema's walks ({s['measured']} schemas measured).",
+        "p95 of a schema's enforcer step times: over every step of all its walks (the "
+        "generated instance and the random walks), and over the instance walk alone. "
+        f"{s['measured']} schemas have steps; the other {s['schemas'] - s['measured']} stop "
+        "before the first step (LMFE cannot build a parser for them, see below).",
         "",
-        "| p95 step time | schemas | share |",
-        "|---|---:|---:|",
+        "| p95 step time | schemas (all walks) | share | schemas (instance walk) | share |",
+        "|---|---:|---:|---:|---:|",
     ]
     for label, n in s["p95_histogram"].items():
         share = n / s["measured"] if s["measured"] else 0.0
-        lines.append(f"| {label} | {n} | {share:.1%} |")
+        alone = s["instance_p95_histogram"][label]
+        alone_share = alone / s["instance_measured"] if s["instance_measured"] else 0.0
+        lines.append(f"| {label} | {n} | {share:.1%} | {alone} | {alone_share:.1%} |")
     lines += [
         "",
         "## Walk outcomes",
@@ -284,30 +316,43 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {name} | {s['instance_walk_outcomes'].get(name, 0)} "
             f"| {s['all_walk_outcomes'].get(name, 0)} |"
         )
+    if s["failure_details"]:
+        lines += ["", "What the walks that did not complete report (most frequent first):", ""]
+        lines += ["| walks | walk, outcome: detail |", "|---:|---|"]
+        for detail, n in s["failure_details"].items():
+            escaped = detail.replace("|", "\\|").replace("`", "'")
+            lines.append(f"| {n} | {escaped} |")
     lines += [
         "",
         "## SM findings",
         "",
-        "| code | findings | schemas |",
-        "|---|---:|---:|",
+        "| code | rule | findings | schemas |",
+        "|---|---|---:|---:|",
     ]
     for code, n in s["sm_findings"].items():
-        lines.append(f"| {code} | {n} | {s['sm_schemas'][code]} |")
+        name = RULES[code].name if code in RULES else ""
+        lines.append(f"| {code} | {name} | {n} | {s['sm_schemas'][code]} |")
     if not s["sm_findings"]:
-        lines.append("| (none) | 0 | 0 |")
+        lines.append("| (none) | | 0 | 0 |")
     lines += [
         "",
         "## The 10 costliest schemas (by p95 step time)",
         "",
-        "| file | p95 ms | max ms | steps | worst pointer | role | its shape |",
-        "|---|---:|---:|---:|---|---|---|",
+        "p95 and max over all walks; *max in* says which walk had the slowest step. The worst "
+        "pointer is the schema node whose instance-walk steps have the highest p95.",
+        "",
+        "| file | p95 ms | max ms | steps | max in | worst pointer | its p95 / max ms "
+        "| its shape |",
+        "|---|---:|---:|---:|---|---|---:|---|",
     ]
     for r in results["costliest"]:
         worst = r.get("worst", {})
+        step = r.get("worst_step", {})
+        timing = f"{worst['p95_ms']:.1f} / {worst['max_ms']:.1f}" if worst else ""
         lines.append(
             f"| `{r['file']}` | {r['p95_ms']:.1f} | {r['max_ms']:.1f} | {r['steps']} "
-            f"| `{worst.get('pointer', '') or '(root)'}` | {worst.get('role', '')} "
-            f"| {worst.get('shape', '')} |"
+            f"| {step.get('walk', '')} walk | `{worst.get('pointer', '') or '(root)'}` "
+            f"| {timing} | {worst.get('shape', '')} |"
         )
     lines += [
         "",

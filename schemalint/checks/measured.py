@@ -198,7 +198,7 @@ def forced_token_split(analysis: Analysis, options: Options) -> Iterator[Violati
 @rule(
     "SM401",
     "accepted-invalid-output",
-    Severity.HIGH,
+    Severity.MEDIUM,
     "A random walk finished with output the enforcer allowed but jsonschema rejects.",
 )
 def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
