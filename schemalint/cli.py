@@ -178,6 +178,173 @@ def check(
     raise typer.Exit(0 if exit_zero else report.exit_code(settings.fail_on))
 
 
+@app.command()
+def rewrite(
+    path: Annotated[Path, typer.Argument(help="Schema or tools list (JSON or YAML).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
+    ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", help="Replace the input file (atomically).")
+    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead.")] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a rewrite would change it.")
+    ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option("--unsafe-fixes", help="Also apply rewrites that change what is accepted."),
+    ] = False,
+    select: Annotated[
+        str | None, typer.Option(help="Rule code prefixes whose rewrites run.")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option(help="Rule code prefixes whose rewrites don't.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="pyproject.toml with [tool.schemalint].")
+    ] = None,
+    lmfe_version: Annotated[str | None, typer.Option(help="LMFE version to rewrite for.")] = None,
+    strict_field_order: Annotated[
+        bool | None, typer.Option("--strict-field-order/--no-strict-field-order")
+    ] = None,
+    measure: Annotated[
+        bool, typer.Option("--measure", help="Measure before and after with the real enforcer.")
+    ] = False,
+    budget: Annotated[float, typer.Option(min=0.1, help="Seconds per measurement.")] = 30.0,
+) -> None:
+    """Rewrite a schema so that it is fast to enforce; safe rewrites by default."""
+    from schemalint.config import ConfigError, load_settings, parse_codes
+    from schemalint.load.kinds import NotASchema
+    from schemalint.load.reader import read_document
+    from schemalint.model import LoadError
+    from schemalint.rewrite.document import rewrite_document, setting_hints
+
+    if in_place and output is not None:
+        raise _fail("use either --in-place or --output, not both")
+    try:
+        settings = load_settings(config).override(
+            select=parse_codes(select, "--select") if select else None,
+            ignore=parse_codes(ignore, "--ignore") if ignore else None,
+            lmfe_version=lmfe_version,
+            strict_field_order=strict_field_order,
+        )
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    document = read_document(path, settings.max_file_size)
+    if isinstance(document, LoadError):
+        where = f":{document.position.line}:{document.position.column}" if document.position else ""
+        raise _fail(f"{document.path}{where}: {document.message}")
+    try:
+        result = rewrite_document(document, settings, unsafe_fixes)
+    except NotASchema as error:
+        raise _fail(f"{path}: {error}") from None
+    for where, change in result.changes:
+        typer.echo(
+            f"{change.code} {change.applicability.value} {change.rewrite}: {change.description}"
+            + (f" (in {where})" if where else ""),
+            err=True,
+        )
+    for message in result.rolled_back:
+        typer.echo(f"rolled back: {message}", err=True)
+    if result.changed:
+        for hint in setting_hints(settings):
+            typer.echo(f"hint: {hint}", err=True)
+    if measure:
+        _print_before_after(document, result, settings, budget)
+    if check_only:
+        raise typer.Exit(1 if result.changed else 0)
+    if diff:
+        import difflib
+
+        lines = difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.text.splitlines(keepends=True),
+            fromfile=str(path),
+            tofile=f"{path} (rewritten)",
+        )
+        sys.stdout.writelines(lines)
+        return
+    target = path if in_place else output
+    if target is None:
+        sys.stdout.write(result.text)
+        return
+    if in_place and not result.changed:
+        return
+    _write_atomically(target, result.text)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            dir=target.parent or Path("."),
+            prefix=f".{target.name}.",
+            delete=False,
+        ) as stream:
+            stream.write(text)
+        os.replace(stream.name, target)
+    except OSError as error:
+        raise _fail(f"{target}: cannot write: {error.strerror or error}") from None
+
+
+def _print_before_after(document: Any, result: Any, settings: Any, budget: float) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from schemalint.engine import check_data
+    from schemalint.measure.probe import MeasureSettings, Prober, percentile
+
+    prober = Prober(MeasureSettings(budget=budget))
+    prober.prepare()
+    table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", box=None)
+    for label, data in (("before", document.data), ("after", result.data)):
+        report = check_data(data, settings, document.path, prober)
+        measured = report.measurement
+        steps = (
+            [s.step for w in measured.walks if w.kind == "instance" for s in w.steps]
+            if measured
+            else []
+        )
+        times = sorted(s.seconds * 1000 for s in steps)
+        allowed = sorted(s.allowed for s in steps)
+        table.add_row(
+            label,
+            f"{percentile(times, 95):.2f}",
+            f"{max(times, default=0):,.1f}",
+            f"{allowed[len(allowed) // 2] if allowed else 0:,}",
+            f"{sum(times) / 1000:.2f}",
+            f"{report.risk.score} {report.risk.level.label}",
+        )
+    Console(stderr=True).print(table)
+
+
+@app.command("restore")
+def restore_output(
+    output: Annotated[Path, typer.Argument(help="Output generated with the rewritten schema.")],
+    schema: Annotated[Path, typer.Option("--schema", help="The original schema.")],
+) -> None:
+    """Map output generated with a rewritten tool-call schema back to the original's shape."""
+    import json
+
+    from schemalint.config import Settings
+    from schemalint.load.reader import read_document
+    from schemalint.model import LoadError
+    from schemalint.rewrite.restore import restore
+
+    loaded = [read_document(schema), read_document(output)]
+    for item in loaded:
+        if isinstance(item, LoadError):
+            where = f":{item.position.line}:{item.position.column}" if item.position else ""
+            raise _fail(f"{item.path}{where}: {item.message}")
+    original, generated = (item.data for item in loaded)  # type: ignore[union-attr]
+    typer.echo(json.dumps(restore(original, generated, Settings()), indent=2, ensure_ascii=False))
+
+
 @app.command("rules")
 def list_rules() -> None:
     """List every rule with its code, name, default severity and fix availability."""

@@ -1,0 +1,116 @@
+"""Rewrite a whole document and give it back in its own format and kind: a tools list stays a
+tools list (each tool's parameters rewritten), JSON keeps its indentation, YAML stays YAML."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from schemalint import pointer as jp
+from schemalint.config import Settings
+from schemalint.lmfe import detect_settings
+from schemalint.load.kinds import normalise
+from schemalint.load.reader import Document
+from schemalint.rewrite.engine import AppliedChange, rewrite_schema
+
+
+@dataclass
+class DocumentRewrite:
+    kind: str
+    original: str
+    data: Any
+    changes: list[tuple[str, AppliedChange]] = field(default_factory=list)
+    """Each change with the pointer, in the user's file, of the schema it was made in."""
+    rolled_back: list[str] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def rewrite_document(document: Document, settings: Settings, unsafe: bool) -> DocumentRewrite:
+    """Raises NotASchema for documents that are not schemas or tool lists."""
+    normalised = normalise(document.data)
+    result = DocumentRewrite(normalised.kind, document.text, copy.deepcopy(document.data))
+    if normalised.tools:
+        for tool in normalised.tools:
+            parameters = _get(result.data, tool.parameters_pointer)
+            if parameters is None:
+                continue  # a tool without parameters has nothing to rewrite
+            done = rewrite_schema(parameters, settings, unsafe)
+            result.data = _set(result.data, tool.parameters_pointer, done.schema)
+            result.changes += [(tool.parameters_pointer, change) for change in done.changes]
+            result.rolled_back += done.rolled_back
+    else:
+        done = rewrite_schema(result.data, settings, unsafe)
+        result.data = done.schema
+        result.changes = [("", change) for change in done.changes]
+        result.rolled_back = done.rolled_back
+    result.text = render(result.data, document) if result.changed else document.text
+    return result
+
+
+def _get(data: Any, pointer: str) -> Any:
+    for token in jp.split(pointer):
+        if isinstance(data, list):
+            data = data[int(token)]
+        elif isinstance(data, dict) and token in data:
+            data = data[token]
+        else:
+            return None
+    return data
+
+
+def _set(data: Any, pointer: str, value: Any) -> Any:
+    tokens = jp.split(pointer)
+    if not tokens:
+        return value
+    parent = _get(data, jp.join("", *tokens[:-1]))
+    if isinstance(parent, list):
+        parent[int(tokens[-1])] = value
+    else:
+        parent[tokens[-1]] = value
+    return data
+
+
+def render(data: Any, like: Document) -> str:
+    """``data`` written the way ``like`` was: YAML as YAML, JSON with the same indentation."""
+    if like.syntax == "yaml":
+        text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        return text
+    indent = _indentation(like.text)
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return text + "\n" if like.text.endswith("\n") else text
+
+
+def _indentation(text: str) -> int | None:
+    """The indent of the first indented line; None for single-line JSON."""
+    if "\n" not in text.strip():
+        return None
+    match = re.search(r"\n([ \t]+)\S", text)
+    if match is None:
+        return None
+    return 4 if "\t" in match.group(1) else len(match.group(1))
+
+
+def setting_hints(settings: Settings) -> list[str]:
+    """The LMFE settings or upgrade a rewrite needs to pay off."""
+    enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
+    hints = []
+    if not enforcer.strict_field_order:
+        hints.append(
+            "set LMFE_STRICT_JSON_FIELD_ORDER=true when generating: without it LMFE lets the "
+            "model write keys in any order, and the rewritten order only helps if it is followed"
+        )
+    if not enforcer.has_multi_branch_shortcut:
+        hints.append(
+            f"upgrade lm-format-enforcer to >= 0.10.8 ({enforcer.describe()}): older versions "
+            "lose the free-text shortcut in any multi-branch union"
+        )
+    return hints
