@@ -27,6 +27,8 @@ import sys
 import time
 import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +42,33 @@ from schemalint.measure.probe import MeasureSettings, Prober, percentile
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
 
+RESULTS = ROOT / "benchmarks" / "results" / "glaive_probe.json"
+RESULTS_NAME = "benchmarks/results/glaive_probe.json"
+WHAT_IF = ROOT / "benchmarks" / "results" / "glaive_probe_lmfe_alphabet.json"
+
 #: Upper bounds (ms) of the p95 histogram; the last bucket is open.
 BUCKETS = (1.0, 2.0, 5.0, 10.0, 50.0, 100.0, 1000.0)
 PSEUDO = ("(end)", "(random walk)")
+
+
+@contextmanager
+def lmfe_alphabet(data: Any) -> Iterator[None]:
+    """While active, a ``CharacterLevelParserConfig`` built without an alphabet gets the
+    tokenizer's, as LMFE's ``TokenEnforcer`` gives it; the probe's forked worker then
+    configures LMFE exactly as a generation does."""
+    import lmformatenforcer
+
+    original = lmformatenforcer.CharacterLevelParserConfig
+
+    def patched(**options: Any) -> Any:
+        options.setdefault("alphabet", data.tokenizer_alphabet)
+        return original(**options)
+
+    lmformatenforcer.CharacterLevelParserConfig = patched
+    try:
+        yield
+    finally:
+        lmformatenforcer.CharacterLevelParserConfig = original
 
 
 def bucket_labels() -> list[str]:
@@ -259,7 +285,7 @@ def costliest(records: list[dict[str, Any]], count: int = 10) -> list[dict[str, 
     return sorted(measured, key=lambda r: (-r["p95_ms"], -r["max_ms"]))[:count]
 
 
-def markdown(results: dict[str, Any]) -> str:
+def markdown(results: dict[str, Any], other: dict[str, Any] | None = None) -> str:
     s, m, a = results["summary"], results["machine"], results["arguments"]
     lines = [
         "# The measured probe over the Glaive corpus",
@@ -359,6 +385,8 @@ def markdown(results: dict[str, Any]) -> str:
             f"| {step.get('walk', '')} walk | `{worst.get('pointer', '') or '(root)'}` "
             f"| {timing} | {worst.get('role', '')} | {worst.get('shape', '')} |"
         )
+    if other is not None:
+        lines += what_if(results, other)
     lines += [
         "",
         "Reproduce: `python benchmarks/glaive_probe.py` (add `--limit 50` for a quick run); "
@@ -368,6 +396,64 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def what_if(results: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """The same schemas with the worker configured with the tokenizer's alphabet, side by side
+    (the what-if run may cover a subset: both sides are summarised over its files)."""
+    subset = {r["file"] for r in other["schemas"]}
+    same = [r for r in results["schemas"] if r["file"] in subset]
+    s, o = summarise(same), other["summary"]
+    total = sum(r["wall_s"] for r in same)
+    other_total = sum(r["wall_s"] for r in other["schemas"])
+    lines = [
+        "",
+        "## What-if: LMFE's own alphabet",
+        "",
+        "The probe's worker replaces the parser config that LMFE's `TokenEnforcer` sets, and "
+        "with it the alphabet: LMFE's 93-character default instead of the tokenizer's 3,298 "
+        "characters that every real generation gets. `--lmfe-alphabet` reruns the corpus with "
+        "the tokenizer's alphabet restored (what the recommended fix in "
+        "`schemalint/measure/walk.py` would measure)"
+        + (
+            f" over every {other['arguments']['every']}th file ({len(subset)} schemas)"
+            if other["arguments"].get("every", 1) > 1
+            else ""
+        )
+        + f"; their time {other_total:.0f} s against {total:.0f} s as shipped.",
+        "",
+        "| p95 step time | schemas (as shipped) | schemas (LMFE's alphabet) |",
+        "|---|---:|---:|",
+    ]
+    for label, n in s["p95_histogram"].items():
+        lines.append(f"| {label} | {n} | {o['p95_histogram'].get(label, 0)} |")
+    lines += ["", "| outcome (instance walks) | as shipped | LMFE's alphabet |", "|---|---:|---:|"]
+    names = list(dict.fromkeys([*s["instance_walk_outcomes"], *o["instance_walk_outcomes"]]))
+    for name in names:
+        lines.append(
+            f"| {name} | {s['instance_walk_outcomes'].get(name, 0)} "
+            f"| {o['instance_walk_outcomes'].get(name, 0)} |"
+        )
+    lines += ["", "| SM code: schemas | as shipped | LMFE's alphabet |", "|---|---:|---:|"]
+    for code in sorted({*s["sm_schemas"], *o["sm_schemas"]}):
+        lines.append(
+            f"| {code} | {s['sm_schemas'].get(code, 0)} | {o['sm_schemas'].get(code, 0)} |"
+        )
+    lines += [
+        "",
+        "Costliest with LMFE's alphabet:",
+        "",
+        "| file | p95 ms | max ms | worst pointer | its p95 / max ms | its shape |",
+        "|---|---:|---:|---|---:|---|",
+    ]
+    for r in other["costliest"]:
+        worst = r.get("worst", {})
+        timing = f"{worst['p95_ms']:.1f} / {worst['max_ms']:.1f}" if worst else ""
+        lines.append(
+            f"| `{r['file']}` | {r['p95_ms']:.1f} | {r['max_ms']:.1f} "
+            f"| `{worst.get('pointer', '') or '(root)'}` | {timing} | {worst.get('shape', '')} |"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -375,12 +461,25 @@ def main() -> None:
     parser.add_argument("--step-budget", type=float, default=1.0)
     parser.add_argument("--tokenizer", default="mistral-v1")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N files.")
+    parser.add_argument("--every", type=int, default=1, help="Only every K-th file (sorted).")
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "glaive_probe.json"
+        "--render", action="store_true", help="Only rewrite the doc from the saved JSON results."
     )
+    parser.add_argument(
+        "--lmfe-alphabet",
+        action="store_true",
+        help="What-if: give the worker's parser config the tokenizer's alphabet, as LMFE's "
+        "TokenEnforcer does (results to glaive_probe_lmfe_alphabet.json, no doc).",
+    )
+    parser.add_argument("--out", type=Path, default=None, help=f"[default: {RESULTS_NAME}]")
     parser.add_argument("--doc", type=Path, default=None, help="[default: docs/glaive-probe.md]")
     args = parser.parse_args()
-    files = sorted(args.corpus.glob("*.json"))[: args.limit]
+    if args.out is None:
+        args.out = WHAT_IF if args.lmfe_alphabet else RESULTS
+    if args.render:
+        write_doc(json.loads(args.out.read_text(encoding="utf-8")), args.doc)
+        return
+    files = sorted(args.corpus.glob("*.json"))[:: args.every][: args.limit]
     if not files:
         raise SystemExit(f"no *.json in {args.corpus}")
     measure = MeasureSettings(
@@ -391,11 +490,12 @@ def main() -> None:
     setup = prober.prepare()
     settings = Settings()
     records = []
-    for index, path in enumerate(files, start=1):
-        records.append(probe_one(path, prober, settings))
-        if index % 50 == 0 or index == len(files):
-            elapsed = time.perf_counter() - started
-            print(f"{index}/{len(files)} schemas, {elapsed:.0f} s", file=sys.stderr, flush=True)
+    with lmfe_alphabet(prober._data) if args.lmfe_alphabet else nullcontext():
+        for index, path in enumerate(files, start=1):
+            records.append(probe_one(path, prober, settings))
+            if index % 50 == 0 or index == len(files):
+                elapsed = time.perf_counter() - started
+                print(f"{index}/{len(files)} schemas, {elapsed:.0f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
     results: dict[str, Any] = {
         "arguments": {
@@ -403,7 +503,9 @@ def main() -> None:
             "step_budget": args.step_budget,
             "tokenizer": args.tokenizer,
             "limit": args.limit,
+            "every": args.every,
             "random_walks": getattr(measure, "random_walks", 0),
+            "lmfe_alphabet": args.lmfe_alphabet,
         },
         "machine": machine(),
         "total_s": round(total, 2),
@@ -435,11 +537,20 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
-    doc = args.doc or (ROOT / "docs" / "glaive-probe.md" if args.limit is None else None)
-    if doc is not None:
-        doc.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_text(markdown(results), encoding="utf-8")
-        print(f"wrote {doc}")
+    full_run = args.limit is None and args.every == 1 and not args.lmfe_alphabet
+    if args.doc is not None or full_run:
+        write_doc(results, args.doc)
+
+
+def write_doc(results: dict[str, Any], doc: Path | None) -> None:
+    """The Markdown report, with the what-if comparison when its results are saved."""
+    doc = doc or ROOT / "docs" / "glaive-probe.md"
+    other = None
+    if not results["arguments"]["lmfe_alphabet"] and WHAT_IF.is_file():
+        other = json.loads(WHAT_IF.read_text(encoding="utf-8"))
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(markdown(results, other), encoding="utf-8")
+    print(f"wrote {doc}")
 
 
 if __name__ == "__main__":

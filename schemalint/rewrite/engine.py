@@ -1,9 +1,10 @@
 """Apply rewrites in passes until nothing changes, validating every change.
 
 Within a pass, a change whose patch touches a part of the schema that an earlier change of
-the same pass already rewrote waits for the next pass (its proposal is stale). After each
-change the schema is checked against its meta-schema; a change that breaks it is rolled back
-and reported. Stable output means rewriting twice gives the result of rewriting once.
+the same pass already rewrote waits for the next pass (its proposal is stale). After each pass
+the schema is checked against its meta-schema; when it fails, the pass is replayed change by
+change and the changes that break it are rolled back and reported. Stable output means
+rewriting twice gives the result of rewriting once.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from typing import Any
 
 from jsonschema.exceptions import SchemaError
 
-from schemalint.analysis import analyse
+from schemalint import pointer as jp
+from schemalint.analysis import Analysis, analyse
 from schemalint.config import Settings
 from schemalint.dialect import validator_class_for
 from schemalint.lmfe import detect_settings
 from schemalint.model import Applicability
 from schemalint.rewrite.patch import Operation, apply, overlaps
-from schemalint.rewrite.rewrites import REWRITES, Rewrite
+from schemalint.rewrite.rewrites import REWRITES, Change, Rewrite
 
 MAX_PASSES = 10
 
@@ -56,41 +58,84 @@ def rewrite_schema(schema: Any, settings: Settings, unsafe: bool = False) -> Rew
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     cap = settings.rule_options("SL103")["max-expanded-nodes"]
     result = RewriteResult(schema)
+    if _meta_problem(schema, [""]) is not None:
+        result.rolled_back.append("the input fails its meta-schema (SL001): fix that first")
+        return result
     for _ in range(MAX_PASSES):
         result.passes += 1
         analysis = analyse(result.schema, enforcer)
-        touched: list[str] = []
-        changed = False
-        for rewrite in rewrites:
-            for change in rewrite.propose(analysis, cap):
-                paths = [op["path"] for op in change.operations] + list(change.reads)
-                if any(overlaps(path, seen) for path in paths for seen in touched):
-                    continue
-                candidate = apply(result.schema, change.operations)
-                problem = _meta_problem(candidate)
-                if problem:
-                    result.rolled_back.append(f"{rewrite.name}: {change.description}: {problem}")
-                    continue
-                touched.extend(paths)
-                result.schema = candidate
-                result.changes.append(
-                    AppliedChange(
-                        rewrite.name,
-                        rewrite.code,
-                        rewrite.applicability,
-                        change.description,
-                        change.operations,
-                    )
-                )
-                changed = True
-        if not changed:
+        proposed = _non_overlapping(rewrites, analysis, cap)
+        if not proposed:
             break
+        candidate = apply(result.schema, [op for _, change in proposed for op in change.operations])
+        changed = _changed_subschemas(analysis, [c for _, c in proposed])
+        if _meta_problem(candidate, changed) is None:  # the common case: one check per pass
+            result.schema = candidate
+            result.changes += [_applied(rewrite, change) for rewrite, change in proposed]
+            continue
+        kept = False
+        for rewrite, change in proposed:  # find the changes that break it
+            candidate = apply(result.schema, change.operations)
+            problem = _meta_problem(candidate, _changed_subschemas(analysis, [change]))
+            if problem:
+                result.rolled_back.append(f"{rewrite.name}: {change.description}: {problem}")
+                continue
+            result.schema = candidate
+            result.changes.append(_applied(rewrite, change))
+            kept = True
+        if not kept:
+            break  # everything proposed was rolled back: nothing more will change
     return result
 
 
-def _meta_problem(schema: Any) -> str | None:
-    try:
-        validator_class_for(schema).check_schema(schema)
-    except SchemaError as error:
-        return f"the result fails its meta-schema ({error.message}); rolled back"
+def _non_overlapping(
+    rewrites: list[Rewrite], analysis: Any, cap: int
+) -> list[tuple[Rewrite, Change]]:
+    """This pass's changes; one that touches what an earlier one touches waits a pass."""
+    touched: list[str] = []
+    chosen = []
+    for rewrite in rewrites:
+        for change in rewrite.propose(analysis, cap):
+            paths = [op["path"] for op in change.operations] + list(change.reads)
+            if any(overlaps(path, seen) for path in paths for seen in touched):
+                continue
+            touched.extend(paths)
+            chosen.append((rewrite, change))
+    return chosen
+
+
+def _applied(rewrite: Rewrite, change: Change) -> AppliedChange:
+    return AppliedChange(
+        rewrite.name, rewrite.code, rewrite.applicability, change.description, change.operations
+    )
+
+
+def _changed_subschemas(analysis: Analysis, changes: list[Change]) -> list[str]:
+    """The smallest subschemas that contain every operation: only they need re-validating."""
+    found: set[str] = set()
+    for change in changes:
+        for operation in change.operations:
+            pointer = operation["path"]
+            if operation["op"] == "remove":  # what held it is what changed
+                pointer = pointer.rsplit("/", 1)[0]
+            while pointer not in analysis.by_pointer:
+                pointer = pointer.rsplit("/", 1)[0] if pointer else ""
+                if not pointer:
+                    break
+            found.add(pointer)
+    return sorted(p for p in found if not any(p != q and p.startswith(q + "/") for q in found))
+
+
+def _meta_problem(schema: Any, pointers: list[str]) -> str | None:
+    """Validate the subschemas at ``pointers`` (every subschema is itself a schema) against
+    the meta-schema of the document's dialect."""
+    meta = validator_class_for(schema)
+    for pointer in pointers:
+        subschema = schema
+        for token in jp.split(pointer):
+            subschema = subschema[int(token)] if isinstance(subschema, list) else subschema[token]
+        try:
+            meta.check_schema(subschema)
+        except SchemaError as error:
+            return f"the result fails its meta-schema ({error.message}); rolled back"
     return None
