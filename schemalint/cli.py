@@ -296,29 +296,21 @@ def _print_before_after(document: Any, result: Any, settings: Any, budget: float
     from rich.console import Console
     from rich.table import Table
 
-    from schemalint.engine import check_data
-    from schemalint.measure.probe import MeasureSettings, Prober, percentile
+    from schemalint.measure.probe import MeasureSettings, Prober
+    from schemalint.rewrite.compare import before_and_after
 
-    prober = Prober(MeasureSettings(budget=budget))
+    # No random walks: their findings vary with the sampled text, not with the rewrite.
+    prober = Prober(MeasureSettings(budget=budget, random_walks=0))
     prober.prepare()
     table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", box=None)
-    for label, data in (("before", document.data), ("after", result.data)):
-        report = check_data(data, settings, document.path, prober)
-        measured = report.measurement
-        steps = (
-            [s.step for w in measured.walks if w.kind == "instance" for s in w.steps]
-            if measured
-            else []
-        )
-        times = sorted(s.seconds * 1000 for s in steps)
-        allowed = sorted(s.allowed for s in steps)
+    for row in before_and_after(document, result, settings, prober):
         table.add_row(
-            label,
-            f"{percentile(times, 95):.2f}",
-            f"{max(times, default=0):,.1f}",
-            f"{allowed[len(allowed) // 2] if allowed else 0:,}",
-            f"{sum(times) / 1000:.2f}",
-            f"{report.risk.score} {report.risk.level.label}",
+            row.label,
+            f"{row.p95_ms:.2f}",
+            f"{row.max_ms:,.1f}",
+            f"{row.median_allowed:,}",
+            f"{row.walk_seconds:.2f}",
+            row.risk,
         )
     Console(stderr=True).print(table)
 

@@ -221,6 +221,8 @@ class Prober:
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
         self._user_instances = self._read_instances()
+        self.fixed_instances: list[tuple[str, Any]] | None = None
+        """When set, the instances every measurement walks (rewrite's before/after)."""
 
     def _progress_for(self, label: str) -> Callable[[int], None] | None:
         report = self.progress
@@ -236,6 +238,7 @@ class Prober:
         return time.perf_counter() - started
 
     def measure(self, analysis: Analysis) -> Measurement:
+        """Walk the instances (fixed, the user's, else one generated), then random walks."""
         started = time.perf_counter()
         setup = self.prepare()
         assert self._tokenizer is not None
@@ -303,6 +306,8 @@ class Prober:
         return found
 
     def _instances(self, analysis: Analysis) -> list[tuple[str, Any]]:
+        if self.fixed_instances is not None:
+            return self.fixed_instances
         if self._user_instances is not None:
             return self._user_instances
         seed = self.settings.seed

@@ -33,6 +33,30 @@ def restore(original_schema: Any, output: Any, settings: Settings) -> Any:
     return restored
 
 
+def forward(original_schema: Any, instance: Any, settings: Settings) -> Any:
+    """The inverse of :func:`restore`: an instance of the original schema in the shape of its
+    rewrite — per-call fields dropped, the first call's value as the top-level thought."""
+    enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
+    calls = per_call_thoughts(analyse(original_schema, enforcer))
+    moved = copy.deepcopy(instance)
+    if not calls or not isinstance(moved, dict):
+        return moved
+    thoughts: list[Any] = []
+    todo: list[Any] = [moved]
+    while todo:
+        item = todo.pop(0)
+        if isinstance(item, dict):
+            for call in calls:
+                if item.get(call.key) == call.value:
+                    thoughts += [item.pop(name) for name in call.fields if name in item]
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    if not thoughts:
+        return moved
+    return {THOUGHT: thoughts[0], **moved}
+
+
 def _put_back(item: dict[str, Any], call: PerCallThought, thought: Any) -> None:
     """Re-insert the dropped fields where the original schema lists them."""
     order = list(call.branch.schema.get("properties", {}))
