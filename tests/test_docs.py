@@ -18,6 +18,8 @@ from tests.conftest import ROOT
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
 #: Settings a page's examples are judged under, for rules that depend on the enforcer.
 PAGE_SETTINGS: dict[str, dict[str, Any]] = {"SL204": {"lmfe_version": "0.10.7"}}
+#: Budgets a measured rule's page is judged under (default: 1 s a step, 5 s in all).
+PAGE_BUDGETS: dict[str, dict[str, float]] = {"SM102": {"step_budget": 10.0, "budget": 3.0}}
 
 
 def section(page: str, heading: str) -> str:
@@ -42,7 +44,8 @@ def codes_found(code: str, page: str, heading: str, tmp_path: Path) -> list[str]
 
         instances = tmp_path / "instance.jsonl"
         instances.write_text(json.dumps(rest[0]) + "\n", encoding="utf-8")
-        prober = Prober(MeasureSettings(instances=instances, step_budget=1.0, budget=5))
+        budgets = {"step_budget": 1.0, "budget": 5.0} | PAGE_BUDGETS.get(code, {})
+        prober = Prober(MeasureSettings(instances=instances, **budgets))
     return [f.code for f in check_data(schema, settings, prober=prober).findings]
 
 

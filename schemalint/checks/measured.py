@@ -64,7 +64,7 @@ def wide_allowed_region(analysis: Analysis, options: Options) -> Iterator[Violat
     Severity.HIGH,
     "Enforcer steps at this pointer are slow (graded by p95 and worst step).",
     options=(
-        Option("p95-ms", 20, "p95 step time (ms) that makes a finding (medium)."),
+        Option("p95-ms", 50, "p95 step time (ms) that makes a finding (medium)."),
         Option("high-ms", 100, "Worst step time (ms) graded high."),
         Option("critical-ms", 1000, "Worst step time (ms) graded critical."),
         Option("critical-p95-ms", 250, "p95 step time (ms) graded critical: sustained."),
@@ -75,7 +75,7 @@ def slow_steps(analysis: Analysis, options: Options) -> Iterator[Violation]:
     if measurement is None:
         return
     prefixes = _worst_prefixes(analysis)
-    for row in measurement.pointer_table():
+    for row in measurement.pointer_table(kind="instance"):
         if row.max_ms >= options["critical-ms"] or row.p95_ms >= options["critical-p95-ms"]:
             severity = Severity.CRITICAL
         elif row.max_ms >= options["high-ms"]:
@@ -132,6 +132,8 @@ def _outcome_findings(analysis: Analysis, code: str) -> Iterator[Violation]:
         found = _OUTCOMES.get(walk.outcome)
         if found is None or found[0] != code:
             continue
+        if code == "SM202" and walk.kind == "random":
+            continue  # random text hits LMFE's escape slow path anywhere: time realistic walks
         if walk.outcome == "rejected" and not walk.valid:
             continue  # a user instance that the schema rejects too proves nothing
         where = walk.stuck or (walk.steps[-1] if walk.steps else None)

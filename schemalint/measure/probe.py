@@ -133,12 +133,14 @@ class Measurement:
     def source_pointer(self, pointer: str) -> str:
         return pointer if pointer == END else self.to_source(pointer)
 
-    def pointer_table(self) -> list[PointerStats]:
-        """Per analysed-schema pointer, costliest first (total time, abandoned steps included)."""
+    def pointer_table(self, kind: str | None = None) -> list[PointerStats]:
+        """Per analysed-schema pointer, costliest first (total time, abandoned steps included);
+        only the walks of one ``kind`` ("instance" or "random") when given."""
+        walks = [w for w in self.walks if kind is None or w.kind == kind]
         grouped: dict[str, list[MeasuredStep]] = defaultdict(list)
-        for step in self.steps:
+        for step in (s for w in walks for s in w.steps):
             grouped[step.pointer].append(step)
-        stuck = {w.stuck.pointer: w.stuck_seconds * 1000 for w in self.walks if w.stuck}
+        stuck = {w.stuck.pointer: w.stuck_seconds * 1000 for w in walks if w.stuck}
         table = []
         for pointer, steps in grouped.items():
             times = [s.step.seconds * 1000 for s in steps]

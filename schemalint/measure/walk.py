@@ -167,7 +167,7 @@ def _new_enforcer(
     sender: Connection, data: Any, schema: Any, config: EnforcerConfig, problems: logging.Handler
 ) -> Any:
     """A TokenEnforcer configured like the user's generation; None (reported) if LMFE refuses."""
-    from lmformatenforcer import CharacterLevelParserConfig, JsonSchemaParser, TokenEnforcer
+    from lmformatenforcer import JsonSchemaParser, TokenEnforcer
 
     logging.getLogger().addHandler(problems)
     logging.getLogger().setLevel(logging.WARNING)
@@ -177,12 +177,12 @@ def _new_enforcer(
         problem = f"LMFE cannot build a parser: {type(error).__name__}: {error}"
         sender.send(("end", "error", problem, None))
         return None
-    # TokenEnforcer overwrites a config given to JsonSchemaParser: set it afterwards.
-    enforcer.root_parser.config = CharacterLevelParserConfig(
-        max_consecutive_whitespaces=config.max_consecutive_whitespaces,
-        force_json_field_order=config.force_json_field_order,
-        max_json_array_length=config.max_json_array_length,
-    )
+    # TokenEnforcer replaces a config given to JsonSchemaParser with one whose alphabet is the
+    # tokenizer's: keep that alphabet, set the user's options on it afterwards.
+    settings = enforcer.root_parser.config
+    settings.max_consecutive_whitespaces = config.max_consecutive_whitespaces
+    settings.force_json_field_order = config.force_json_field_order
+    settings.max_json_array_length = config.max_json_array_length
     return enforcer
 
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from schemalint.cli import app
 from schemalint.config import Settings
-from schemalint.engine import FileReport, check_file
+from schemalint.engine import FileReport, check_data, check_file
 from schemalint.measure.probe import MeasureSettings, Prober
 from tests.conftest import SAMPLES, SEED
 
@@ -84,16 +84,17 @@ def test_a_step_over_its_budget_is_abandoned_and_reported() -> None:
 
 
 def test_escape_inside_a_pattern_string_is_a_rejected_valid_instance(tmp_path: Path) -> None:
-    instance = {
-        "order_id": "ORD-482913",
-        "customer_name": "Jo",
-        "summary": 'A "b"',
-        "category": "product_quality",
+    schema = {
+        "type": "object",
+        "properties": {"quote": {"type": "string", "pattern": '^[a-z "]+$'}},
+        "required": ["quote"],
     }
     lines = tmp_path / "instance.jsonl"
-    lines.write_text(json.dumps(instance) + "\n")
-    report, _ = measured(PATHOLOGICAL / "pattern_strings.json", budget=8.0, instances=lines)
-    assert codes(report).get("SM302") == {"critical"}
+    lines.write_text(json.dumps({"quote": 'say "hi"'}) + "\n")
+    settings = Settings(lmfe_version="0.11.3", strict_field_order=False)
+    prober = Prober(MeasureSettings(instances=lines, budget=8.0, random_walks=0))
+    report = check_data(schema, settings, prober=prober)
+    assert {f.code: f.severity.label for f in report.findings}.get("SM302") == "critical"
 
 
 def test_json_output_carries_the_measurement() -> None:
