@@ -1,19 +1,23 @@
 """The measured probe over the Glaive function-calling corpus: step times, outcomes, crashes.
 
-    python benchmarks/glaive_probe.py [--budget 2] [--step-budget 1] [--limit N]
-        [--corpus ../shared/corpus/Glaiveai2K] [--tokenizer mistral-v1]
-        [--out FILE] [--doc FILE]
+    python benchmarks/glaive_probe.py [--budget 2] [--step-budget 1] [--limit N] [--every K]
+        [--corpus ../shared/corpus/Glaiveai2K] [--tokenizer mistral-v1] [--out FILE]
+        [--doc FILE] [--compare EARLIER.json --compare-label TEXT --compare-note TEXT]
+        [--render]
 
 Every ``*.json`` in the corpus folder is ``{"schema": ..., "tests": [...]}``; the schema (a
 tool's arguments) goes through ``check_data`` with one ``Prober`` for the whole run, as
 ``schemalint check --measure --budget B --step-budget S`` would measure it: the generated
 instance walk, then the random walks, each in a forked worker under the budgets.
 
-Per schema it records the p95 and worst step time over all walks, the steps, every walk's
-outcome, the SM finding codes, the wall time, and any crash (an exception escaping
-``check_data`` or an "internal error" SL000 finding). Prints a summary table, writes JSON
-(default benchmarks/results/glaive_probe.json) and, for a full run (no ``--limit``) or with
-an explicit ``--doc``, a Markdown report (default docs/glaive-probe.md).
+Per schema it records the p95 and worst step time over all walks (and the instance walk's
+p95), the steps, every walk's outcome, the SM finding codes, the wall time, the schema node
+with the slowest steps and its shape, and any crash (an exception escaping ``check_data`` or
+an "internal error" SL000 finding). Prints a summary, writes JSON (default
+benchmarks/results/glaive_probe.json) and, for a full run (no ``--limit``/``--every``) or with
+an explicit ``--doc``, a Markdown report (default docs/glaive-probe.md); ``--compare`` sets
+an earlier run's saved results beside this one there, ``--render`` only rewrites the report
+from the saved JSON. ``--limit N`` (first N files) and ``--every K`` make quick runs.
 """
 
 from __future__ import annotations
@@ -23,12 +27,11 @@ import itertools
 import json
 import os
 import platform
+import re
 import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -42,33 +45,9 @@ from schemalint.measure.probe import MeasureSettings, Prober, percentile
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
 
-RESULTS = ROOT / "benchmarks" / "results" / "glaive_probe.json"
-RESULTS_NAME = "benchmarks/results/glaive_probe.json"
-WHAT_IF = ROOT / "benchmarks" / "results" / "glaive_probe_lmfe_alphabet.json"
-
 #: Upper bounds (ms) of the p95 histogram; the last bucket is open.
 BUCKETS = (1.0, 2.0, 5.0, 10.0, 50.0, 100.0, 1000.0)
 PSEUDO = ("(end)", "(random walk)")
-
-
-@contextmanager
-def lmfe_alphabet(data: Any) -> Iterator[None]:
-    """While active, a ``CharacterLevelParserConfig`` built without an alphabet gets the
-    tokenizer's, as LMFE's ``TokenEnforcer`` gives it; the probe's forked worker then
-    configures LMFE exactly as a generation does."""
-    import lmformatenforcer
-
-    original = lmformatenforcer.CharacterLevelParserConfig
-
-    def patched(**options: Any) -> Any:
-        options.setdefault("alphabet", data.tokenizer_alphabet)
-        return original(**options)
-
-    lmformatenforcer.CharacterLevelParserConfig = patched
-    try:
-        yield
-    finally:
-        lmformatenforcer.CharacterLevelParserConfig = original
 
 
 def bucket_labels() -> list[str]:
@@ -221,7 +200,8 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     for r in records:
         for walk in r.get("walks", []):
             if walk["outcome"] != "complete":
-                details[f"{walk['kind']} walk, {walk['outcome']}: {walk['detail'][:100]}"] += 1
+                detail = re.sub(r"\b\d+\b", "N", walk["detail"][:100])
+                details[f"{walk['kind']} walk, {walk['outcome']}: {detail}"] += 1
     labels = bucket_labels()
     outcomes: Counter[str] = Counter()
     instance_outcomes: Counter[str] = Counter()
@@ -386,7 +366,7 @@ def markdown(results: dict[str, Any], other: dict[str, Any] | None = None) -> st
             f"| {timing} | {worst.get('role', '')} | {worst.get('shape', '')} |"
         )
     if other is not None:
-        lines += what_if(results, other)
+        lines += compared(results, other)
     lines += [
         "",
         "Reproduce: `python benchmarks/glaive_probe.py` (add `--limit 50` for a quick run); "
@@ -396,60 +376,51 @@ def markdown(results: dict[str, Any], other: dict[str, Any] | None = None) -> st
     return "\n".join(lines)
 
 
-def what_if(results: dict[str, Any], other: dict[str, Any]) -> list[str]:
-    """The same schemas with the worker configured with the tokenizer's alphabet, side by side
-    (the what-if run may cover a subset: both sides are summarised over its files)."""
-    subset = {r["file"] for r in other["schemas"]}
-    same = [r for r in results["schemas"] if r["file"] in subset]
-    s, o = summarise(same), other["summary"]
-    total = sum(r["wall_s"] for r in same)
-    other_total = sum(r["wall_s"] for r in other["schemas"])
+def compared(results: dict[str, Any], other: dict[str, Any]) -> list[str]:
+    """This run beside an earlier one, over the files both measured."""
+    shared = {r["file"] for r in other["schemas"]} & {r["file"] for r in results["schemas"]}
+    this = [r for r in results["schemas"] if r["file"] in shared]
+    then = [r for r in other["schemas"] if r["file"] in shared]
+    s, o = summarise(this), summarise(then)
+    name = other["label"]
     lines = [
         "",
-        "## What-if: LMFE's own alphabet",
+        f"## Beside the {name}",
         "",
-        "The probe's worker replaces the parser config that LMFE's `TokenEnforcer` sets, and "
-        "with it the alphabet: LMFE's 93-character default instead of the tokenizer's 3,298 "
-        "characters that every real generation gets. `--lmfe-alphabet` reruns the corpus with "
-        "the tokenizer's alphabet restored (what the recommended fix in "
-        "`schemalint/measure/walk.py` would measure)"
-        + (
-            f" over every {other['arguments']['every']}th file ({len(subset)} schemas)"
-            if other["arguments"].get("every", 1) > 1
-            else ""
-        )
-        + f"; their time {other_total:.0f} s against {total:.0f} s as shipped.",
+        (other["note"] + " " if other.get("note") else "")
+        + f"The same {len(shared)} schemas; time {sum(r['wall_s'] for r in this):.0f} s now "
+        f"against {sum(r['wall_s'] for r in then):.0f} s then.",
         "",
-        "| p95 step time | schemas (as shipped) | schemas (LMFE's alphabet) |",
+        f"| p95 step time | schemas now | schemas, {name} |",
         "|---|---:|---:|",
     ]
     for label, n in s["p95_histogram"].items():
         lines.append(f"| {label} | {n} | {o['p95_histogram'].get(label, 0)} |")
-    lines += ["", "| outcome (instance walks) | as shipped | LMFE's alphabet |", "|---|---:|---:|"]
-    names = list(dict.fromkeys([*s["instance_walk_outcomes"], *o["instance_walk_outcomes"]]))
-    for name in names:
+    lines += [
+        "",
+        "| per-schema worst step | now | then |",
+        "|---|---:|---:|",
+    ]
+    worst = {
+        side: sorted(r["worst_step"]["ms"] for r in records if "worst_step" in r)
+        for side, records in (("now", this), ("then", then))
+    }
+    for label, q in (("median", 50), ("p90", 90), ("max", 100)):
         lines.append(
-            f"| {name} | {s['instance_walk_outcomes'].get(name, 0)} "
-            f"| {o['instance_walk_outcomes'].get(name, 0)} |"
+            f"| {label} | {percentile(worst['now'], q):.1f} ms "
+            f"| {percentile(worst['then'], q):.1f} ms |"
         )
-    lines += ["", "| SM code: schemas | as shipped | LMFE's alphabet |", "|---|---:|---:|"]
+    lines += ["", "| outcome (instance walks) | now | then |", "|---|---:|---:|"]
+    names = list(dict.fromkeys([*s["instance_walk_outcomes"], *o["instance_walk_outcomes"]]))
+    for outcome in names:
+        lines.append(
+            f"| {outcome} | {s['instance_walk_outcomes'].get(outcome, 0)} "
+            f"| {o['instance_walk_outcomes'].get(outcome, 0)} |"
+        )
+    lines += ["", "| SM code: schemas | now | then |", "|---|---:|---:|"]
     for code in sorted({*s["sm_schemas"], *o["sm_schemas"]}):
         lines.append(
             f"| {code} | {s['sm_schemas'].get(code, 0)} | {o['sm_schemas'].get(code, 0)} |"
-        )
-    lines += [
-        "",
-        "Costliest with LMFE's alphabet:",
-        "",
-        "| file | p95 ms | max ms | worst pointer | its p95 / max ms | its shape |",
-        "|---|---:|---:|---|---:|---|",
-    ]
-    for r in other["costliest"]:
-        worst = r.get("worst", {})
-        timing = f"{worst['p95_ms']:.1f} / {worst['max_ms']:.1f}" if worst else ""
-        lines.append(
-            f"| `{r['file']}` | {r['p95_ms']:.1f} | {r['max_ms']:.1f} "
-            f"| `{worst.get('pointer', '') or '(root)'}` | {timing} | {worst.get('shape', '')} |"
         )
     return lines
 
@@ -466,18 +437,21 @@ def main() -> None:
         "--render", action="store_true", help="Only rewrite the doc from the saved JSON results."
     )
     parser.add_argument(
-        "--lmfe-alphabet",
-        action="store_true",
-        help="What-if: give the worker's parser config the tokenizer's alphabet, as LMFE's "
-        "TokenEnforcer does (results to glaive_probe_lmfe_alphabet.json, no doc).",
+        "--out", type=Path, default=ROOT / "benchmarks" / "results" / "glaive_probe.json"
     )
-    parser.add_argument("--out", type=Path, default=None, help=f"[default: {RESULTS_NAME}]")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        default=None,
+        help="Saved results of an earlier run (same corpus) to set beside this one in the doc.",
+    )
+    parser.add_argument("--compare-label", default="earlier run")
+    parser.add_argument("--compare-note", default="", help="A sentence on what changed since.")
     parser.add_argument("--doc", type=Path, default=None, help="[default: docs/glaive-probe.md]")
     args = parser.parse_args()
-    if args.out is None:
-        args.out = WHAT_IF if args.lmfe_alphabet else RESULTS
     if args.render:
-        write_doc(json.loads(args.out.read_text(encoding="utf-8")), args.doc)
+        saved = json.loads(args.out.read_text(encoding="utf-8"))
+        write_doc(saved, args.doc, args.compare, args.compare_label, args.compare_note)
         return
     files = sorted(args.corpus.glob("*.json"))[:: args.every][: args.limit]
     if not files:
@@ -490,12 +464,11 @@ def main() -> None:
     setup = prober.prepare()
     settings = Settings()
     records = []
-    with lmfe_alphabet(prober._data) if args.lmfe_alphabet else nullcontext():
-        for index, path in enumerate(files, start=1):
-            records.append(probe_one(path, prober, settings))
-            if index % 50 == 0 or index == len(files):
-                elapsed = time.perf_counter() - started
-                print(f"{index}/{len(files)} schemas, {elapsed:.0f} s", file=sys.stderr, flush=True)
+    for index, path in enumerate(files, start=1):
+        records.append(probe_one(path, prober, settings))
+        if index % 50 == 0 or index == len(files):
+            elapsed = time.perf_counter() - started
+            print(f"{index}/{len(files)} schemas, {elapsed:.0f} s", file=sys.stderr, flush=True)
     total = time.perf_counter() - started
     results: dict[str, Any] = {
         "arguments": {
@@ -505,7 +478,6 @@ def main() -> None:
             "limit": args.limit,
             "every": args.every,
             "random_walks": getattr(measure, "random_walks", 0),
-            "lmfe_alphabet": args.lmfe_alphabet,
         },
         "machine": machine(),
         "total_s": round(total, 2),
@@ -537,17 +509,21 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
-    full_run = args.limit is None and args.every == 1 and not args.lmfe_alphabet
-    if args.doc is not None or full_run:
-        write_doc(results, args.doc)
+    if args.doc is not None or (args.limit is None and args.every == 1):
+        write_doc(results, args.doc, args.compare, args.compare_label, args.compare_note)
 
 
-def write_doc(results: dict[str, Any], doc: Path | None) -> None:
-    """The Markdown report, with the what-if comparison when its results are saved."""
+def write_doc(
+    results: dict[str, Any], doc: Path | None, compare: Path | None, label: str, note: str = ""
+) -> None:
+    """The Markdown report, with an earlier run beside it when one is given."""
     doc = doc or ROOT / "docs" / "glaive-probe.md"
+    results["summary"] = summarise(results["schemas"])
     other = None
-    if not results["arguments"]["lmfe_alphabet"] and WHAT_IF.is_file():
-        other = json.loads(WHAT_IF.read_text(encoding="utf-8"))
+    if compare is not None:
+        other = json.loads(compare.read_text(encoding="utf-8"))
+        other["summary"] = summarise(other["schemas"])
+        other["label"], other["note"] = label, note
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(markdown(results, other), encoding="utf-8")
     print(f"wrote {doc}")
