@@ -7,6 +7,7 @@ version, so an upgrade or another tokenizer never reads stale data.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -41,6 +42,8 @@ def enforcer_data(tokenizer: Tokenizer, use_cache: bool = True) -> Any:
 
     path = cache_dir() / "tokenizer-data" / f"{cache_key(tokenizer)}.pickle"
     if use_cache and path.is_file():
+        collecting = gc.isenabled()
+        gc.disable()  # ~50k trie nodes: the collector would rescan them while they load
         try:
             with path.open("rb") as stream:
                 data: Any = pickle.load(stream)
@@ -48,6 +51,9 @@ def enforcer_data(tokenizer: Tokenizer, use_cache: bool = True) -> Any:
             return data
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             pass  # a damaged cache entry is rebuilt below
+        finally:
+            if collecting:
+                gc.enable()
     data = TokenEnforcerTokenizerData(
         tokenizer.regular_tokens(), tokenizer.decode, tokenizer.eos_ids, False, tokenizer.vocab_size
     )
