@@ -41,13 +41,11 @@ def before_and_after(
         prober.fixed_instances = [(label, walked)]
         report = check_data(data, settings, document.path, prober)
         measured = report.measurement
-        steps = [
-            s.step
-            for w in (measured.walks if measured else [])
-            if w.kind == "instance"
-            for s in w.steps
-        ]
-        times = [s.seconds * 1000 for s in steps]
+        walks = [w for w in (measured.walks if measured else []) if w.kind == "instance"]
+        steps = [s.step for w in walks for s in w.steps]
+        # An abandoned step counts with the time it had run when the budget stopped it.
+        stuck = [w.stuck_seconds * 1000 for w in walks if w.stuck]
+        times = [s.seconds * 1000 for s in steps] + stuck
         allowed = sorted(s.allowed for s in steps)
         rows.append(
             Row(
