@@ -8,6 +8,7 @@ every branch is alive. With it off (LMFE's default) the model may write any key 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,16 @@ def object_branches(analysis: Analysis, union: Node) -> list[tuple[str, list[Nod
         for keyword, branches in analysis.union_branches(union)
         if sum(1 for b in branches if analysis.properties(b)) >= 2
     ]
+
+
+def discriminated_branches(analysis: Analysis) -> Iterator[tuple[Node, str]]:
+    """Every object branch of a used union that has a discriminator, with the key's name."""
+    for node in analysis.used_nodes:
+        for _, branches in object_branches(analysis, node):
+            for branch in branches:
+                key = discriminator(analysis, branch)
+                if key is not None:
+                    yield branch, key
 
 
 def free_text_constraints(schema: Any) -> tuple[Any, ...]:

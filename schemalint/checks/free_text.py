@@ -10,6 +10,7 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, is_free_text, types_of
 from schemalint.analysis.unions import (
     LiveField,
+    discriminated_branches,
     discriminator,
     free_text_constraints,
     generation_order,
@@ -232,29 +233,24 @@ def _is_string_choice(schema: dict[str, object]) -> bool:
     fix=Applicability.UNSAFE,
 )
 def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for node in analysis.used_nodes:
-        for _, branches in object_branches(analysis, node):
-            for branch in branches:
-                key = discriminator(analysis, branch)
-                if key is None:
-                    continue
-                order = generation_order(analysis, branch)
-                props = dict(analysis.properties(branch))
-                for name in order[: order.index(key)] if key in order else []:
-                    if name in props and is_free_text(props[name].schema):
-                        yield Violation(
-                            jp.join(branch.pointer, "properties", name),
-                            f"free-text '{name}' comes before the discriminator '{key}' "
-                            f"(position {order.index(name) + 1} of {len(order)} in "
-                            f"{_order_source(analysis)}): every "
-                            f"branch stays alive while it is written; "
-                            + (
-                                "put the discriminator first"
-                                if analysis.enforcer.strict_field_order
-                                else f"put the discriminator first and {_STRICT_ORDER_HINT}"
-                            ),
-                            _MOVE_THOUGHT,
-                        )
+    for branch, key in discriminated_branches(analysis):
+        order = generation_order(analysis, branch)
+        props = dict(analysis.properties(branch))
+        for name in order[: order.index(key)] if key in order else []:
+            if name in props and is_free_text(props[name].schema):
+                yield Violation(
+                    jp.join(branch.pointer, "properties", name),
+                    f"free-text '{name}' comes before the discriminator '{key}' "
+                    f"(position {order.index(name) + 1} of {len(order)} in "
+                    f"{_order_source(analysis)}): every "
+                    f"branch stays alive while it is written; "
+                    + (
+                        "put the discriminator first"
+                        if analysis.enforcer.strict_field_order
+                        else f"put the discriminator first and {_STRICT_ORDER_HINT}"
+                    ),
+                    _MOVE_THOUGHT,
+                )
 
 
 @rule(
@@ -288,21 +284,16 @@ def union_without_discriminator(analysis: Analysis, options: Options) -> Iterato
     fix=Applicability.SAFE,
 )
 def discriminator_not_first(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for node in analysis.used_nodes:
-        for _, branches in object_branches(analysis, node):
-            for branch in branches:
-                key = discriminator(analysis, branch)
-                order = generation_order(analysis, branch)
-                if key is None or key not in order or order[0] == key:
-                    continue
-                props = dict(analysis.properties(branch))
-                before = order[: order.index(key)]
-                if not any(n in props and is_free_text(props[n].schema) for n in before):
-                    yield Violation(
-                        jp.join(branch.pointer, "properties", key),
-                        f"discriminator '{key}' is not first in {_order_source(analysis)}: "
-                        "branches stay alive longer than needed",
-                        Fix(
-                            "Move the discriminator first (schemalint rewrite).", Applicability.SAFE
-                        ),
-                    )
+    for branch, key in discriminated_branches(analysis):
+        order = generation_order(analysis, branch)
+        if key not in order or order[0] == key:
+            continue
+        props = dict(analysis.properties(branch))
+        before = order[: order.index(key)]
+        if not any(n in props and is_free_text(props[n].schema) for n in before):
+            yield Violation(
+                jp.join(branch.pointer, "properties", key),
+                f"discriminator '{key}' is not first in {_order_source(analysis)}: "
+                "branches stay alive longer than needed",
+                Fix("Move the discriminator first (schemalint rewrite).", Applicability.SAFE),
+            )

@@ -13,7 +13,12 @@ from typing import Any
 
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, is_free_text, types_of
-from schemalint.analysis.unions import discriminator, live_free_text, object_branches
+from schemalint.analysis.unions import (
+    discriminated_branches,
+    discriminator,
+    live_free_text,
+    object_branches,
+)
 from schemalint.model import Applicability
 from schemalint.rewrite.patch import Operation, add, remove, replace
 from schemalint.walk import DEFINITIONS, UNIONS, Node
@@ -188,31 +193,26 @@ def merge_allof_objects(analysis: Analysis, cap: int) -> Iterator[Change]:
 
 
 def discriminator_first(analysis: Analysis, cap: int) -> Iterator[Change]:
-    for node in analysis.used_nodes:
-        for _, branches in object_branches(analysis, node):
-            for branch in branches:
-                key = discriminator(analysis, branch)
-                schema = branch.schema
-                if key is None:
-                    continue
-                operations = []
-                properties = schema["properties"]
-                if next(iter(properties)) != key:
-                    reordered = {
-                        key: properties[key],
-                        **{k: v for k, v in properties.items() if k != key},
-                    }
-                    operations.append(replace(jp.join(branch.pointer, "properties"), reordered))
-                required = schema.get("required")
-                if isinstance(required, list) and key in required and required[0] != key:
-                    operations.append(
-                        replace(
-                            jp.join(branch.pointer, "required"),
-                            [key, *(r for r in required if r != key)],
-                        )
-                    )
-                if operations:
-                    yield Change(f"moved discriminator '{key}' first", operations)
+    for branch, key in discriminated_branches(analysis):
+        schema = branch.schema
+        operations = []
+        properties = schema["properties"]
+        if next(iter(properties)) != key:
+            reordered = {
+                key: properties[key],
+                **{k: v for k, v in properties.items() if k != key},
+            }
+            operations.append(replace(jp.join(branch.pointer, "properties"), reordered))
+        required = schema.get("required")
+        if isinstance(required, list) and key in required and required[0] != key:
+            operations.append(
+                replace(
+                    jp.join(branch.pointer, "required"),
+                    [key, *(r for r in required if r != key)],
+                )
+            )
+        if operations:
+            yield Change(f"moved discriminator '{key}' first", operations)
 
 
 def drop_noop_keywords(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -287,21 +287,16 @@ class PerCallThought:
 
 def per_call_thoughts(analysis: Analysis) -> list[PerCallThought]:
     found = []
-    for node in analysis.used_nodes:
-        for _, branches in object_branches(analysis, node):
-            for branch in branches:
-                key = discriminator(analysis, branch)
-                if key is None:
-                    continue
-                reasons = tuple(
-                    name
-                    for name, prop in analysis.properties(branch)
-                    if name.lower() in REASON_NAMES and is_free_text(prop.schema)
-                )
-                if reasons:
-                    fixed = dict(analysis.properties(branch))[key].schema
-                    value = fixed.get("const", (fixed.get("enum") or [None])[0])
-                    found.append(PerCallThought(branch, key, value, reasons))
+    for branch, key in discriminated_branches(analysis):
+        reasons = tuple(
+            name
+            for name, prop in analysis.properties(branch)
+            if name.lower() in REASON_NAMES and is_free_text(prop.schema)
+        )
+        if reasons:
+            fixed = dict(analysis.properties(branch))[key].schema
+            value = fixed.get("const", (fixed.get("enum") or [None])[0])
+            found.append(PerCallThought(branch, key, value, reasons))
     return found
 
 
