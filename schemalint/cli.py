@@ -125,6 +125,13 @@ def check(
         int | None,
         typer.Option(help="LMFE option [default: LMFE_MAX_JSON_ARRAY_LENGTH or 20]."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="With --measure: engines to compare, from lmfe, xgrammar, llguidance, or all "
+            "(each gets --budget; a missing one is skipped)."
+        ),
+    ] = "lmfe",
 ) -> None:
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on."""
     from schemalint.config import ConfigError, load_settings, parse_codes
@@ -143,10 +150,11 @@ def check(
         )
         prober, progress = None, None
         if measure:
-            from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
+            from schemalint.measure.probe import MeasureSettings, enforcer_config
 
             progress = _progress_bar()
-            prober = Prober(
+            prober = _measuring_prober(
+                engine,
                 MeasureSettings(
                     tokenizer=tokenizer,
                     budget=budget,
@@ -219,6 +227,7 @@ def rewrite(
     from schemalint.load.reader import read_document
     from schemalint.model import LoadError
     from schemalint.rewrite.document import rewrite_document, setting_hints
+    from schemalint.rewrite.rewrites import MEASURED
 
     if in_place and output is not None:
         raise _fail("use either --in-place or --output, not both")
@@ -235,10 +244,14 @@ def rewrite(
     if isinstance(document, LoadError):
         where = f":{document.position.line}:{document.position.column}" if document.position else ""
         raise _fail(f"{document.path}{where}: {document.message}")
+    prober = _rewrite_prober(budget) if measure else None
+    judge = _measured_judge(prober, settings) if prober and unsafe_fixes else None
     try:
-        result = rewrite_document(document, settings, unsafe_fixes)
+        result = rewrite_document(document, settings, unsafe_fixes, judge)
     except NotASchema as error:
         raise _fail(f"{path}: {error}") from None
+    for message in result.decisions:
+        typer.echo(f"measured: {message}", err=True)
     for where, change in result.changes:
         typer.echo(
             f"{change.code} {change.applicability.value} {change.rewrite}: {change.description}"
@@ -247,11 +260,17 @@ def rewrite(
         )
     for message in result.rolled_back:
         typer.echo(f"rolled back: {message}", err=True)
+    if judge is None and any(change.rewrite in MEASURED for _, change in result.changes):
+        typer.echo(
+            "note: the free-text rewrites above were chosen from static findings; "
+            "add --measure to keep only those that measure faster",
+            err=True,
+        )
     if result.changed:
         for hint in setting_hints(settings):
             typer.echo(f"hint: {hint}", err=True)
-    if measure:
-        _print_before_after(document, result, settings, budget)
+    if prober is not None:
+        _print_before_after(document, result, settings, prober)
     if check_only:
         raise typer.Exit(1 if result.changed else 0)
     if diff:
@@ -292,16 +311,50 @@ def _write_atomically(target: Path, text: str) -> None:
         raise _fail(f"{target}: cannot write: {error.strerror or error}") from None
 
 
-def _print_before_after(document: Any, result: Any, settings: Any, budget: float) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _measuring_prober(engine: str, settings: Any, progress: Any) -> Any:
+    """LMFE's prober; with other engines named, one that also compares them."""
+    from schemalint.engines import UnknownEngine, parse_engines
+    from schemalint.measure.probe import Prober
 
+    try:
+        names = parse_engines(engine)
+    except UnknownEngine as error:
+        raise _fail(str(error)) from None
+    if names == ["lmfe"]:
+        return Prober(settings, progress)
+    from schemalint.engines.compare import ComparingProber
+
+    return ComparingProber(settings, names, progress)
+
+
+def _rewrite_prober(budget: float) -> Any:
+    from schemalint.measure import SetupError
     from schemalint.measure.probe import MeasureSettings, Prober
-    from schemalint.rewrite.compare import before_and_after
 
     # No random walks: their findings vary with the sampled text, not with the rewrite.
     prober = Prober(MeasureSettings(budget=budget, random_walks=0))
-    prober.prepare()
+    try:
+        prober.prepare()
+    except SetupError as error:
+        raise _fail(str(error)) from None
+    return prober
+
+
+def _measured_judge(prober: Any, settings: Any) -> Any:
+    from schemalint.lmfe import detect_settings
+    from schemalint.rewrite.measured import MeasuredJudge
+
+    return MeasuredJudge(
+        prober, detect_settings(settings.lmfe_version, settings.strict_field_order)
+    )
+
+
+def _print_before_after(document: Any, result: Any, settings: Any, prober: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from schemalint.rewrite.compare import before_and_after
+
     table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", box=None)
     for row in before_and_after(document, result, settings, prober):
         table.add_row(
@@ -372,6 +425,104 @@ def show_rule(code: Annotated[str, typer.Argument(help="Rule code, e.g. SL206.")
     if page is None:
         raise _fail(f"unknown rule {code!r} (see `schemalint rules`)")
     Console().print(Markdown(page))
+
+
+class GenerateFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class BackendChoice(StrEnum):
+    auto = "auto"
+    exllamav2 = "exllamav2"
+    transformers = "transformers"
+
+
+@app.command()
+def generate(
+    schema: Annotated[Path, typer.Argument(help="Schema or tools list (JSON or YAML).")],
+    model: Annotated[Path, typer.Option(help="Local model folder (exllamav2 or transformers).")],
+    prompt: Annotated[str | None, typer.Option(help="The prompt text.")] = None,
+    prompt_file: Annotated[
+        Path | None, typer.Option(help="Read the prompt from this file.")
+    ] = None,
+    backend: Annotated[
+        BackendChoice, typer.Option(help="auto: exllamav2 with CUDA, else transformers.")
+    ] = BackendChoice.auto,
+    compare: Annotated[
+        str, typer.Option(help="Variants to run: original, rewritten, unconstrained.")
+    ] = "original,rewritten,unconstrained",
+    two_phase: Annotated[
+        bool, typer.Option("--two-phase", help="A free one-line thought first, then the call.")
+    ] = False,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Token cap per generation.")] = 256,
+    token_budget_ms: Annotated[
+        float, typer.Option(min=1, help="Cancel a generation whose token takes longer.")
+    ] = 2000.0,
+    time_budget: Annotated[
+        float, typer.Option(min=0.1, help="Seconds one variant's generation may take.")
+    ] = 120.0,
+    seed: Annotated[
+        int | None, typer.Option(help="Sample with this seed [default: greedy].")
+    ] = None,
+    max_consecutive_whitespaces: Annotated[
+        int | None,
+        typer.Option(help="LMFE option [default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12]."),
+    ] = None,
+    strict_field_order: Annotated[
+        bool | None, typer.Option("--strict-field-order/--no-strict-field-order")
+    ] = None,
+    output_format: Annotated[
+        GenerateFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = GenerateFormat.text,
+) -> None:
+    """Generate with the schema, its rewrite and no constraint; exit 1 if a budget cut one."""
+    from schemalint.config import ConfigError, load_settings
+    from schemalint.generate.report import RENDERERS, Streamer
+    from schemalint.generate.run import GenerateSettings, load_backend, run_variants
+    from schemalint.generate.variants import VARIANTS, build_variants
+    from schemalint.load.kinds import NotASchema
+    from schemalint.load.reader import read_document
+    from schemalint.measure import SetupError
+    from schemalint.measure.probe import enforcer_config
+    from schemalint.model import LoadError
+
+    if (prompt is None) == (prompt_file is None):
+        raise _fail("give exactly one of --prompt and --prompt-file")
+    if prompt_file is not None:
+        try:
+            prompt = prompt_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise _fail(f"{prompt_file}: cannot read the prompt: {error}") from None
+    names = tuple(name.strip() for name in compare.split(",") if name.strip())
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown or not names:
+        raise _fail(f"--compare takes {', '.join(VARIANTS)}; got {compare!r}")
+    document = read_document(schema)
+    if isinstance(document, LoadError):
+        where = f":{document.position.line}:{document.position.column}" if document.position else ""
+        raise _fail(f"{document.path}{where}: {document.message}")
+    settings = GenerateSettings(
+        prompt=prompt or "",
+        variants=names,
+        two_phase=two_phase,
+        max_new_tokens=max_new_tokens,
+        token_budget=token_budget_ms / 1000,
+        time_budget=time_budget,
+        config=enforcer_config(strict_field_order, max_consecutive_whitespaces),
+    )
+    streamer = Streamer(sys.stderr) if output_format is GenerateFormat.text else None
+    try:
+        variants = build_variants(document, names, load_settings(), two_phase)
+        chosen = load_backend(backend.value, model, seed)
+        report = run_variants(chosen, variants, settings, streamer)
+    except (ConfigError, NotASchema, SetupError) as error:
+        raise _fail(str(error)) from None
+    finally:
+        if streamer is not None:
+            streamer.end()
+    RENDERERS[output_format.value](report, sys.stdout)
+    raise typer.Exit(report.exit_code)
 
 
 class _WalkProgress:

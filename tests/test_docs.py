@@ -13,6 +13,7 @@ from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.docs import page_codes, rule_page
 from schemalint.engine import check_data
+from schemalint.rewrite.rewrites import REWRITES
 from tests.conftest import ROOT
 
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
@@ -79,10 +80,23 @@ def test_use_instead_does_not_trigger_the_rule(code: str, tmp_path: Path) -> Non
     assert code not in codes_found(code, rule_page(code) or "", "Use instead", tmp_path)
 
 
-def test_readme_lists_every_rule() -> None:
+def test_readme_lists_every_rule_with_its_fix() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code, rule in RULES.items():
-        assert f"| [{code}](rules/{code}.md) | {rule.name} | {rule.severity.label} |" in readme
+        fix = rule.fix.value if rule.fix else "-"
+        row = f"| [{code}](rules/{code}.md) | {rule.name} | {rule.severity.label} | {fix} |"
+        assert row in readme
+
+
+@pytest.mark.parametrize("code", [code for code, rule in RULES.items() if rule.fix])
+def test_a_rule_that_offers_a_fix_has_a_rewrite_that_makes_it(code: str) -> None:
+    fixing = [rewrite for rewrite in REWRITES if code in rewrite.fixes]
+    assert any(rewrite.applicability is RULES[code].fix for rewrite in fixing)
+
+
+def test_every_rewrite_fixes_registered_rules() -> None:
+    for rewrite in REWRITES:
+        assert rewrite.fixes and set(rewrite.fixes) <= set(RULES)
 
 
 @pytest.mark.parametrize("code", list(RULES))

@@ -58,7 +58,6 @@ def _union_fields(
     "unbounded-free-text",
     Severity.INFO,
     "A free-text string has no maxLength: the model decides when to stop.",
-    fix=Applicability.UNSAFE,
 )
 def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -67,7 +66,9 @@ def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violat
             yield Violation(
                 node.pointer,
                 "free-text string without maxLength",
-                Fix("Add a maxLength (the same in every union branch).", Applicability.UNSAFE),
+                Fix(
+                    "Add a maxLength (the same in every union branch).", Applicability.DISPLAY_ONLY
+                ),
             )
 
 

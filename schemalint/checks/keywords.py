@@ -67,19 +67,37 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
                     _VALIDATE_AFTER,
                 )
         extra = node.schema.get("additionalProperties")
-        if "properties" in node.schema and (extra is True or isinstance(extra, dict)):
-            yield Violation(
-                jp.join(node.pointer, "additionalProperties"),
-                "LMFE offers only the listed properties: the extra keys this "
-                "additionalProperties allows can never be generated",
-                _VALIDATE_AFTER,
-            )
-        elif extra is False and "properties" not in node.schema:
+        if extra is False and "properties" not in node.schema:
             yield Violation(
                 jp.join(node.pointer, "additionalProperties"),
                 "LMFE ignores additionalProperties: false on an object without properties: "
                 "it lets the model write any key",
                 _VALIDATE_AFTER,
+            )
+
+
+@rule(
+    "SL109",
+    "open-object",
+    Severity.LOW,
+    "An object with properties also allows other keys, which LMFE never generates.",
+    fix=Applicability.UNSAFE,
+)
+def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for node in analysis.used_nodes:
+        if not isinstance(node.schema, dict) or "properties" not in node.schema:
+            continue
+        extra = node.schema.get("additionalProperties")
+        if extra is True or isinstance(extra, dict):
+            yield Violation(
+                jp.join(node.pointer, "additionalProperties"),
+                "LMFE offers only the listed properties: the extra keys this "
+                "additionalProperties allows can never be generated",
+                Fix(
+                    "Close the object (additionalProperties: false), unless its description "
+                    "asks for other keys.",
+                    Applicability.UNSAFE,
+                ),
             )
 
 
@@ -148,7 +166,6 @@ def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation
     "ref-beside-type",
     Severity.HIGH,
     "A $ref with a sibling type: LMFE follows the type and ignores the $ref.",
-    fix=Applicability.SAFE,
 )
 def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:
@@ -159,10 +176,7 @@ def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]
                 jp.join(source, "$ref"),
                 f"$ref beside type {schema['type']!r}: LMFE uses the type and drops the "
                 "referenced constraints",
-                Fix(
-                    "Inline the reference (schemalint rewrite) or drop the type.",
-                    Applicability.SAFE,
-                ),
+                Fix("Inline the reference by hand or drop the type.", Applicability.DISPLAY_ONLY),
             )
 
 

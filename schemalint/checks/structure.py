@@ -175,7 +175,6 @@ def many_optional_properties(analysis: Analysis, options: Options) -> Iterator[V
     "unbounded-array",
     Severity.LOW,
     "An array has no maxItems; LMFE silently caps it at LMFE_MAX_JSON_ARRAY_LENGTH (20).",
-    fix=Applicability.UNSAFE,
 )
 def unbounded_array(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -184,5 +183,5 @@ def unbounded_array(analysis: Analysis, options: Options) -> Iterator[Violation]
                 node.pointer,
                 "array has no maxItems: the model can keep adding items, and LMFE stops it at "
                 "LMFE_MAX_JSON_ARRAY_LENGTH (default 20) whatever the schema needs",
-                Fix("Add a maxItems that fits the task.", Applicability.UNSAFE),
+                Fix("Add a maxItems that fits the task.", Applicability.DISPLAY_ONLY),
             )

@@ -738,11 +738,14 @@ def _canonical(value: Any) -> str:
 
 
 class _Generator:
-    def __init__(self, analysis: Analysis, rng: random.Random, lean: bool) -> None:
+    def __init__(
+        self, analysis: Analysis, rng: random.Random, lean: bool, full: bool = False
+    ) -> None:
         self.analysis = analysis
         self.tree = _Tree(analysis)
         self.rng = rng
         self.lean = lean
+        self.full = full
         self.check = _Checker(analysis.schema)
         self.values = 0
         self.escapes_due = 0
@@ -1083,7 +1086,9 @@ class _Generator:
             k for k in declared if k in required or (k in favour and k in optional)
         )
         if not lean:
-            chosen.update(dict.fromkeys(k for k in optional if self.rng.random() < 0.5))
+            chosen.update(
+                dict.fromkeys(k for k in optional if self.full or self.rng.random() < 0.5)
+            )
             if not chosen and optional:
                 chosen[optional[self.rng.randrange(len(optional))]] = None
         for _ in range(len(depends) + 1):  # close over dependentRequired
@@ -1614,19 +1619,20 @@ def _number_value(gen: _Generator, parts: list[Node], name: str, integer: bool) 
 # ---------------------------------------------------------------------------------------------
 
 
-def generate_instance(analysis: Analysis, seed: int = 0) -> Any:
+def generate_instance(analysis: Analysis, seed: int = 0, full: bool = False) -> Any:
     """A realistic instance of ``analysis.schema`` that validates against it.
 
-    The same ``seed`` always gives the same instance. When the first draft does not
-    validate (a combination the generator cannot see through, such as ``if``/``then``), a
-    few more drafts are tried — the later ones leaner — and the first valid one is returned;
-    if none is, the first draft is.
+    The same ``seed`` always gives the same instance; ``full`` writes every optional
+    property (to measure them all). When the first draft does not validate (a combination
+    the generator cannot see through, such as ``if``/``then``), a few more drafts are tried —
+    the later ones leaner — and the first valid one is returned; if none is, the first is.
     """
     root = analysis.nodes[0]
     first: tuple[Any] | None = None
     for attempt in range(_INSTANCE_ATTEMPTS):
         rng = random.Random(seed if attempt == 0 else f"{seed}/{attempt}")
-        generator = _Generator(analysis, rng, lean=attempt >= _INSTANCE_ATTEMPTS // 2)
+        lean = attempt >= _INSTANCE_ATTEMPTS // 2
+        generator = _Generator(analysis, rng, lean, full and not lean)
         value = generator.generate([root], _Context())
         if first is None:
             first = (value,)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from schemalint.analysis import Analysis
 from schemalint.dialect import validator_class_for
@@ -26,10 +26,14 @@ from schemalint.measure.walk import (
     EnforcerConfig,
     Outcome,
     Step,
+    WalkResult,
     random_walk,
     token_offsets,
     walk_text,
 )
+
+if TYPE_CHECKING:
+    from schemalint.engines.compare import Comparison
 
 END = "(end)"
 """Pseudo-pointer of the final step, where the enforcer must allow end-of-sequence."""
@@ -125,6 +129,8 @@ class Measurement:
     walks: list[MeasuredWalk] = field(default_factory=list)
     to_source: Callable[[str], str] = field(default=lambda pointer: pointer)
     """Maps the analysed schema's pointers to the user's file (set by the engine)."""
+    engines: Comparison | None = None
+    """The same walks through other engines (``check --measure --engine``)."""
 
     @property
     def steps(self) -> list[MeasuredStep]:
@@ -171,7 +177,7 @@ class Measurement:
                 row.to_json() | {"pointer": self.source_pointer(row.pointer)}
                 for row in self.pointer_table()
             ],
-        }
+        } | ({"engine_comparison": self.engines.to_json()} if self.engines else {})
 
 
 def enforcer_config(
@@ -236,8 +242,44 @@ class Prober:
             return 0.0
         started = time.perf_counter()
         self._tokenizer = load_tokenizer(self.settings.tokenizer)
-        self._data = enforcer_data(self._tokenizer, self.settings.use_cache)
+        self._data = self._prepare_engine(self._tokenizer)
         return time.perf_counter() - started
+
+    # The four hooks below are where another engine plugs in (schemalint.engines.compare).
+
+    def _prepare_engine(self, tokenizer: Tokenizer) -> Any:
+        """The enforcer's per-tokenizer data."""
+        return enforcer_data(tokenizer, self.settings.use_cache)
+
+    def _encode(self, text: str) -> list[int]:
+        assert self._tokenizer is not None
+        return self._tokenizer.encode(text)
+
+    def _walk_text(
+        self,
+        schema: Any,
+        text: str,
+        tokens: list[int],
+        offsets: list[int],
+        budget: Budget,
+        label: str,
+    ) -> WalkResult:
+        return walk_text(
+            self._data,
+            schema,
+            self.settings.config,
+            text,
+            tokens,
+            offsets,
+            budget,
+            self._progress_for(label),
+        )
+
+    def _random_text(self, schema: Any, seed: int, budget: Budget, label: str) -> WalkResult:
+        config, steps = self.settings.config, self.settings.random_steps
+        return random_walk(
+            self._data, schema, config, seed, steps, budget, self._progress_for(label)
+        )
 
     def measure(self, analysis: Analysis) -> Measurement:
         """Walk the instances (fixed, the user's, else one generated), then random walks."""
@@ -267,12 +309,9 @@ class Prober:
         return measurement
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
-        config, steps = self.settings.config, self.settings.random_steps
         label = f"random (seed {seed})"
-        result = random_walk(
-            self._data, analysis.schema, config, seed, steps, budget, self._progress_for(label)
-        )
-        problem = _output_problem(analysis.schema, result.text)
+        result = self._random_text(analysis.schema, seed, budget, label)
+        problem = output_problem(analysis.schema, result.text)
         return MeasuredWalk(
             label=label,
             text=result.text,
@@ -319,19 +358,9 @@ class Prober:
         assert self._tokenizer is not None
         text, spans = serialise(instance)
         pointers = locate(analysis, instance)
-        tokens = self._tokenizer.encode(text)
+        tokens = self._encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
-        config = self.settings.config
-        result = walk_text(
-            self._data,
-            analysis.schema,
-            config,
-            text,
-            tokens,
-            offsets,
-            budget,
-            self._progress_for(label),
-        )
+        result = self._walk_text(analysis.schema, text, tokens, offsets, budget, label)
 
         def attribute(step: Step) -> MeasuredStep:
             if step.offset >= len(text):
@@ -358,7 +387,7 @@ class Prober:
         )
 
 
-def _output_problem(schema: Any, text: str) -> str | None:
+def output_problem(schema: Any, text: str) -> str | None:
     """None when ``text`` is a valid instance of ``schema``, else the first reason why not."""
     try:
         instance = json.loads(text)

@@ -42,6 +42,10 @@ class Tokenizer:
     encode: Callable[[str], list[int]]
     decode: Callable[[list[int]], str]
     regular_tokens: Callable[[], list[RegularToken]]
+    token_bytes: Callable[[], list[bytes]]
+    """Every token's raw bytes, as other engines (xgrammar, llguidance) want the vocabulary:
+    a word-start token keeps its space, a byte-fallback token is its byte, a control or special
+    token is ``b""``."""
 
     def token_text(self, token: int) -> str:
         return self.decode([token])
@@ -110,6 +114,10 @@ def _sentencepiece(path: Path, name: str) -> Tokenizer:
         skip = {t for t in range(size) if model.is_control(t) or model.is_unknown(t)}
         return word_start_tokens(size, model.encode("0")[-1], model.decode, skip)
 
+    def raw() -> list[bytes]:
+        special = {t for t in range(size) if model.is_control(t) or model.is_unknown(t)}
+        return [b"" if t in special else _piece_bytes(model.id_to_piece(t)) for t in range(size)]
+
     return Tokenizer(
         name=name,
         source=path,
@@ -118,7 +126,30 @@ def _sentencepiece(path: Path, name: str) -> Tokenizer:
         encode=lambda text: list(model.encode(text)),
         decode=lambda ids: str(model.decode(list(ids))).rstrip("\ufffd"),
         regular_tokens=regular,
+        token_bytes=raw,
     )
+
+
+def _piece_bytes(piece: str, byte_level: bool = False) -> bytes:
+    """A vocabulary entry's bytes: SentencePiece's ``▁`` and ``<0xNN>``, or GPT-2's byte-level
+    alphabet."""
+    if byte_level:
+        return bytes(_byte_level_alphabet().get(char, 0) for char in piece)
+    if len(piece) == 6 and piece.startswith("<0x") and piece.endswith(">"):
+        return bytes([int(piece[3:5], 16)])
+    return piece.replace("\u2581", " ").encode("utf-8")
+
+
+def _byte_level_alphabet() -> dict[str, int]:
+    """GPT-2's printable stand-in for each byte, reversed."""
+    visible = [*range(33, 127), *range(161, 173), *range(174, 256)]
+    stand_ins = {byte: byte for byte in visible}
+    extra = 0
+    for byte in range(256):
+        if byte not in stand_ins:
+            stand_ins[byte] = 256 + extra
+            extra += 1
+    return {chr(code): byte for byte, code in stand_ins.items()}
 
 
 def _hugging_face(path: Path, name: str, content: Any) -> Tokenizer:
@@ -143,6 +174,12 @@ def _hugging_face(path: Path, name: str, content: Any) -> Tokenizer:
         zero = model.encode("0", add_special_tokens=False).ids[-1]
         return word_start_tokens(size, zero, decode_all, special)
 
+    byte_level = "ByteLevel" in json.dumps(content.get("decoder"))
+
+    def raw() -> list[bytes]:
+        pieces = [model.id_to_token(t) or "" for t in range(size)]
+        return [b"" if t in special else _piece_bytes(p, byte_level) for t, p in enumerate(pieces)]
+
     return Tokenizer(
         name=name,
         source=path,
@@ -151,6 +188,7 @@ def _hugging_face(path: Path, name: str, content: Any) -> Tokenizer:
         encode=lambda text: list(model.encode(text, add_special_tokens=False).ids),
         decode=lambda ids: decode_all(list(ids)).rstrip("\ufffd"),
         regular_tokens=regular,
+        token_bytes=raw,
     )
 
 
@@ -168,6 +206,11 @@ def _tekken(path: Path, name: str) -> Tokenizer:
             tokens.append((token, text, text.startswith(" ")))
         return tokens
 
+    def raw() -> list[bytes]:
+        return [b""] * first_regular + [
+            model.id_to_byte_piece(t) for t in range(first_regular, size)
+        ]
+
     return Tokenizer(
         name=name,
         source=path,
@@ -176,4 +219,5 @@ def _tekken(path: Path, name: str) -> Tokenizer:
         encode=lambda text: list(model.encode(text, bos=False, eos=False)),
         decode=lambda ids: str(model.decode(list(ids))).rstrip("\ufffd"),
         regular_tokens=regular,
+        token_bytes=raw,
     )

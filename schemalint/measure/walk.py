@@ -57,6 +57,8 @@ class WalkResult:
     detail: str = ""
     stuck_seconds: float = 0.0
     """How long the step that hit a budget had run when it was abandoned."""
+    compile_seconds: float | None = None
+    """How long the worker took to compile the schema, when it reports it (other engines)."""
 
     @property
     def seconds(self) -> float:
@@ -68,6 +70,8 @@ class Budget:
     deadline: float
     """``time.perf_counter()`` value by which every walk must have stopped."""
     step_seconds: float
+    compile_seconds: float = 0.0
+    """Extra seconds the worker's first message may take: an engine compiling the schema."""
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -135,14 +139,16 @@ def _collect(
     receiver: Connection, budget: Budget, result: WalkResult, progress: Progress | None
 ) -> None:
     last = time.perf_counter()
+    compiling = budget.compile_seconds > 0
     while True:
-        wait = min(budget.step_seconds, budget.remaining())
+        allowance = budget.step_seconds + (budget.compile_seconds if compiling else 0.0)
+        wait = min(allowance, budget.remaining())
         if wait <= 0 or not receiver.poll(wait):
             result.stuck_seconds = time.perf_counter() - last
-            step_bound = budget.step_seconds <= budget.remaining() + 1e-3
+            step_bound = allowance <= budget.remaining() + 1e-3
             result.outcome = "step-budget" if step_bound else "walk-budget"
             result.detail = (
-                f"step abandoned after {result.stuck_seconds:.2f} s"
+                f"{'compile' if compiling else 'step'} abandoned after {result.stuck_seconds:.2f} s"
                 if step_bound
                 else f"measurement budget spent after {len(result.steps)} steps"
             )
@@ -153,30 +159,25 @@ def _collect(
             result.outcome, result.detail = "error", "the enforcer worker died"
             return
         last = time.perf_counter()
+        compiling = False
         if message[0] == "step":
             result.steps.append(message[1])
             if progress is not None:
                 progress(len(result.steps))
+        elif message[0] == "compiled":
+            result.compile_seconds = message[1]
         else:
             _, result.outcome, result.detail, generated = message
             result.text = generated if generated is not None else result.text
             return
 
 
-def _new_enforcer(
-    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, problems: logging.Handler
-) -> Any:
-    """A TokenEnforcer configured like the user's generation; None (reported) if LMFE refuses."""
+def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
+    """A TokenEnforcer configured like the user's generation; raises what LMFE raises when it
+    refuses the schema."""
     from lmformatenforcer import JsonSchemaParser, TokenEnforcer
 
-    logging.getLogger().addHandler(problems)
-    logging.getLogger().setLevel(logging.WARNING)
-    try:
-        enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
-    except Exception as error:  # LMFE rejects some schemas outright
-        problem = f"LMFE cannot build a parser: {type(error).__name__}: {error}"
-        sender.send(("end", "error", problem, None))
-        return None
+    enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
     # TokenEnforcer replaces a config given to JsonSchemaParser with one whose alphabet is the
     # tokenizer's: keep that alphabet, set the user's options on it afterwards.
     settings = enforcer.root_parser.config
@@ -184,6 +185,20 @@ def _new_enforcer(
     settings.force_json_field_order = config.force_json_field_order
     settings.max_json_array_length = config.max_json_array_length
     return enforcer
+
+
+def _new_enforcer(
+    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, problems: logging.Handler
+) -> Any:
+    """A configured TokenEnforcer; None (reported) if LMFE refuses the schema."""
+    logging.getLogger().addHandler(problems)
+    logging.getLogger().setLevel(logging.WARNING)
+    try:
+        return build_enforcer(data, schema, config)
+    except Exception as error:  # LMFE rejects some schemas outright
+        problem = f"LMFE cannot build a parser: {type(error).__name__}: {error}"
+        sender.send(("end", "error", problem, None))
+        return None
 
 
 class _ProblemLog(logging.Handler):

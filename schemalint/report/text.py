@@ -100,6 +100,10 @@ def render(report: Report, stream: TextIO) -> None:
                 )
         if file.measurement is not None:
             render_measurement(console, file.measurement)
+            if file.measurement.engines is not None:
+                from schemalint.engines.report import render_comparison
+
+                render_comparison(console, file.measurement.engines)
     counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)
     total = len(report.findings)
     files = len(report.files)

@@ -16,7 +16,7 @@ from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
-from schemalint.rewrite.engine import AppliedChange, rewrite_schema
+from schemalint.rewrite.engine import AppliedChange, Judge, rewrite_schema
 
 
 @dataclass
@@ -27,6 +27,8 @@ class DocumentRewrite:
     changes: list[tuple[str, AppliedChange]] = field(default_factory=list)
     """Each change with the pointer, in the user's file, of the schema it was made in."""
     rolled_back: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    """What measurement said of each change it judged (with ``--measure``)."""
     text: str = ""
 
     @property
@@ -34,7 +36,9 @@ class DocumentRewrite:
         return bool(self.changes)
 
 
-def rewrite_document(document: Document, settings: Settings, unsafe: bool) -> DocumentRewrite:
+def rewrite_document(
+    document: Document, settings: Settings, unsafe: bool, judge: Judge | None = None
+) -> DocumentRewrite:
     """Raises NotASchema for documents that are not schemas or tool lists."""
     normalised = normalise(document.data)
     result = DocumentRewrite(normalised.kind, document.text, copy.deepcopy(document.data))
@@ -43,15 +47,17 @@ def rewrite_document(document: Document, settings: Settings, unsafe: bool) -> Do
             parameters = _get(result.data, tool.parameters_pointer)
             if parameters is None:
                 continue  # a tool without parameters has nothing to rewrite
-            done = rewrite_schema(parameters, settings, unsafe)
+            done = rewrite_schema(parameters, settings, unsafe, judge)
             result.data = _set(result.data, tool.parameters_pointer, done.schema)
             result.changes += [(tool.parameters_pointer, change) for change in done.changes]
             result.rolled_back += done.rolled_back
+            result.decisions += done.decisions
     else:
-        done = rewrite_schema(result.data, settings, unsafe)
+        done = rewrite_schema(result.data, settings, unsafe, judge)
         result.data = done.schema
         result.changes = [("", change) for change in done.changes]
         result.rolled_back = done.rolled_back
+        result.decisions = done.decisions
     result.text = render(result.data, document) if result.changed else document.text
     return result
 

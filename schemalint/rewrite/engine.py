@@ -9,6 +9,7 @@ rewriting twice gives the result of rewriting once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,14 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, analyse
 from schemalint.config import Settings
 from schemalint.dialect import validator_class_for
-from schemalint.lmfe import detect_settings
+from schemalint.lmfe import EnforcerSettings, detect_settings
 from schemalint.model import Applicability
 from schemalint.rewrite.patch import Operation, apply, overlaps
 from schemalint.rewrite.rewrites import REWRITES, Change, Rewrite
 
 MAX_PASSES = 10
+MAX_MEASURED_CHANGES = 50
+"""Changes measurement may be asked to judge in one rewrite (each costs a measurement)."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,20 @@ class RewriteResult:
     schema: Any
     changes: list[AppliedChange] = field(default_factory=list)
     rolled_back: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    """What measurement said of each change it was asked to judge."""
     passes: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    keep: bool
+    reason: str
+
+
+Judge = Callable[[Any, Any, tuple[str, ...]], Verdict]
+"""Given the schema before and after one change, and the pointers where the change's effect
+shows, whether to keep the change."""
 
 
 def selected_rewrites(settings: Settings, unsafe: bool) -> list[Rewrite]:
@@ -52,8 +68,14 @@ def selected_rewrites(settings: Settings, unsafe: bool) -> list[Rewrite]:
     ]
 
 
-def rewrite_schema(schema: Any, settings: Settings, unsafe: bool = False) -> RewriteResult:
-    """``schema`` rewritten until stable; ``schema`` itself is never modified."""
+def rewrite_schema(
+    schema: Any, settings: Settings, unsafe: bool = False, judge: Judge | None = None
+) -> RewriteResult:
+    """``schema`` rewritten until stable; ``schema`` itself is never modified.
+
+    With a ``judge``, the rewrites marked ``measured`` are tried one change at a time after
+    the others have settled, and each is kept only when the judge (a measurement) says so.
+    """
     rewrites = selected_rewrites(settings, unsafe)
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     cap = settings.rule_options("SL103")["max-expanded-nodes"]
@@ -61,12 +83,25 @@ def rewrite_schema(schema: Any, settings: Settings, unsafe: bool = False) -> Rew
     if _meta_problem(schema, [""]) is not None:
         result.rolled_back.append("the input fails its meta-schema (SL001): fix that first")
         return result
+    if judge is None:
+        _until_stable(result, rewrites, enforcer, cap)
+        return result
+    static = [rewrite for rewrite in rewrites if not rewrite.measured]
+    _until_stable(result, static, enforcer, cap)
+    _choose_by_measurement(result, [r for r in rewrites if r.measured], judge, enforcer, cap)
+    _until_stable(result, static, enforcer, cap)
+    return result
+
+
+def _until_stable(
+    result: RewriteResult, rewrites: list[Rewrite], enforcer: EnforcerSettings, cap: int
+) -> None:
     for _ in range(MAX_PASSES):
         result.passes += 1
         analysis = analyse(result.schema, enforcer)
         proposed = _non_overlapping(rewrites, analysis, cap)
         if not proposed:
-            break
+            return
         candidate = apply(result.schema, [op for _, change in proposed for op in change.operations])
         changed = _changed_subschemas(analysis, [c for _, c in proposed])
         if _meta_problem(candidate, changed) is None:  # the common case: one check per pass
@@ -84,8 +119,44 @@ def rewrite_schema(schema: Any, settings: Settings, unsafe: bool = False) -> Rew
             result.changes.append(_applied(rewrite, change))
             kept = True
         if not kept:
-            break  # everything proposed was rolled back: nothing more will change
-    return result
+            return  # everything proposed was rolled back: nothing more will change
+
+
+def _choose_by_measurement(
+    result: RewriteResult,
+    rewrites: list[Rewrite],
+    judge: Judge,
+    enforcer: EnforcerSettings,
+    cap: int,
+) -> None:
+    """Try each proposed change alone, keep it only when the judge measures a gain."""
+    decided: set[tuple[str, ...]] = set()
+    while len(decided) < MAX_MEASURED_CHANGES:
+        analysis = analyse(result.schema, enforcer)
+        pending = [
+            (rewrite, change)
+            for rewrite in rewrites
+            for change in rewrite.propose(analysis, cap)
+            if _key(rewrite, change) not in decided
+        ]
+        if not pending:
+            return
+        rewrite, change = pending[0]
+        decided.add(_key(rewrite, change))
+        candidate = apply(result.schema, change.operations)
+        problem = _meta_problem(candidate, _changed_subschemas(analysis, [change]))
+        if problem:
+            result.rolled_back.append(f"{rewrite.name}: {change.description}: {problem}")
+            continue
+        verdict = judge(result.schema, candidate, change.measured_at)
+        result.decisions.append(f"{rewrite.name}: {change.description}: {verdict.reason}")
+        if verdict.keep:
+            result.schema = candidate
+            result.changes.append(_applied(rewrite, change))
+
+
+def _key(rewrite: Rewrite, change: Change) -> tuple[str, ...]:
+    return (rewrite.name, change.description, *(op["path"] for op in change.operations))
 
 
 def _non_overlapping(

@@ -35,7 +35,8 @@ def restore(original_schema: Any, output: Any, settings: Settings) -> Any:
 
 def forward(original_schema: Any, instance: Any, settings: Settings) -> Any:
     """The inverse of :func:`restore`: an instance of the original schema in the shape of its
-    rewrite — per-call fields dropped, the first call's value as the top-level thought."""
+    rewrite — per-call fields dropped, the first call's value (on one line) as the top-level
+    thought."""
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     calls = per_call_thoughts(analyse(original_schema, enforcer))
     moved = copy.deepcopy(instance)
@@ -54,7 +55,9 @@ def forward(original_schema: Any, instance: Any, settings: Settings) -> Any:
             todo.extend(item)
     if not thoughts:
         return moved
-    return {THOUGHT: thoughts[0], **moved}
+    first = thoughts[0]
+    # The thought is one line: a line break would cost the enforcer a slow escape step.
+    return {THOUGHT: " ".join(first.split()) if isinstance(first, str) else first, **moved}
 
 
 def _put_back(item: dict[str, Any], call: PerCallThought, thought: Any) -> None:

@@ -7,6 +7,7 @@ Each is tied to the rule whose finding it fixes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -60,16 +61,29 @@ class Change:
     operations: list[Operation]
     reads: tuple[str, ...] = ()
     """Pointers the change copies from: another change of the same pass must not alter them."""
+    scope: tuple[str, ...] = ()
+    """Where measurement sees the change's effect, when not at the pointers it rewrites."""
+
+    @property
+    def measured_at(self) -> tuple[str, ...]:
+        return self.scope or tuple(operation["path"] for operation in self.operations)
 
 
 @dataclass(frozen=True)
 class Rewrite:
     name: str
-    code: str
-    """The rule whose finding this rewrite fixes."""
+    fixes: tuple[str, ...]
+    """The rules whose findings this rewrite fixes; the first is the one it is listed under."""
     applicability: Applicability
     propose: Callable[[Analysis, int], Iterator[Change]]
     """Proposed changes for the analysed schema; the int is the expansion cap."""
+    measured: bool = False
+    """Whether the change trades what the schema accepts for speed that measurement should
+    confirm: with ``--measure`` each change is kept only when it measures faster."""
+
+    @property
+    def code(self) -> str:
+        return self.fixes[0]
 
 
 def _annotations_only(schema: dict[str, Any], but: str) -> bool:
@@ -347,6 +361,7 @@ def uniform_free_text(analysis: Analysis, cap: int) -> Iterator[Change]:
                     f"made '{'.'.join(path)}' agree across {keyword} branches "
                     "(dropped its differing length and pattern limits)",
                     operations,
+                    scope=(node.pointer,),
                 )
 
 
@@ -410,16 +425,57 @@ def enum_hint_free_string(analysis: Analysis, cap: int) -> Iterator[Change]:
             )
 
 
-REWRITES: tuple[Rewrite, ...] = (
-    Rewrite("inline-refs", "SL103", Applicability.SAFE, inline_refs),
-    Rewrite("drop-unused-definitions", "SL103", Applicability.SAFE, drop_unused_definitions),
-    Rewrite("flatten-single-branch", "SL105", Applicability.SAFE, flatten_single_branch),
-    Rewrite("merge-allof-objects", "SL101", Applicability.SAFE, merge_allof_objects),
-    Rewrite("oneof-to-anyof", "SL401", Applicability.SAFE, oneof_to_anyof),
-    Rewrite("drop-noop-keywords", "SL108", Applicability.SAFE, drop_noop_keywords),
-    Rewrite("discriminator-first", "SL208", Applicability.SAFE, discriminator_first),
-    Rewrite("thought-first", "SL206", Applicability.UNSAFE, thought_first),
-    Rewrite("uniform-free-text", "SL202", Applicability.UNSAFE, uniform_free_text),
-    Rewrite("drop-prose-pattern", "SL203", Applicability.UNSAFE, drop_prose_pattern),
-    Rewrite("enum-hint-free-string", "SL205", Applicability.UNSAFE, enum_hint_free_string),
+#: Descriptions that ask for keys beyond the listed properties: such objects stay open.
+OPEN_ON_PURPOSE = re.compile(
+    r"\b(any|other|extra|additional|arbitrary|custom|more)\b[\w\s,]{0,20}?"
+    r"\b(keys?|fields?|propert(y|ies)|parameters?|attributes?|args|arguments)\b"
+    r"|pass(ed)?[ -]through|free[ -]?form",
+    re.IGNORECASE,
 )
+
+
+def close_open_objects(analysis: Analysis, cap: int) -> Iterator[Change]:
+    root = analysis.schema
+    overall = root.get("description", "") if isinstance(root, dict) else ""
+    for node in analysis.used_nodes:
+        schema = node.schema
+        if not isinstance(schema, dict) or "properties" not in schema:
+            continue
+        extra = schema.get("additionalProperties")
+        if not (extra is True or isinstance(extra, dict)):
+            continue
+        description = f"{schema.get('description', '')} {overall}"
+        if not OPEN_ON_PURPOSE.search(description):
+            yield Change(
+                "closed an object LMFE never lets grow (additionalProperties: false)",
+                [replace(jp.join(node.pointer, "additionalProperties"), False)],
+            )
+
+
+REWRITES: tuple[Rewrite, ...] = (
+    Rewrite("inline-refs", ("SL103", "SL102", "SL404"), Applicability.SAFE, inline_refs),
+    Rewrite("drop-unused-definitions", ("SL103",), Applicability.SAFE, drop_unused_definitions),
+    Rewrite("flatten-single-branch", ("SL105",), Applicability.SAFE, flatten_single_branch),
+    Rewrite("merge-allof-objects", ("SL101",), Applicability.SAFE, merge_allof_objects),
+    Rewrite("oneof-to-anyof", ("SL401",), Applicability.SAFE, oneof_to_anyof),
+    # Before drop-noop-keywords, which would drop the additionalProperties: true it closes.
+    Rewrite("close-open-objects", ("SL109",), Applicability.UNSAFE, close_open_objects),
+    Rewrite("drop-noop-keywords", ("SL108",), Applicability.SAFE, drop_noop_keywords),
+    Rewrite("discriminator-first", ("SL208",), Applicability.SAFE, discriminator_first),
+    Rewrite("thought-first", ("SL206", "SL204"), Applicability.UNSAFE, thought_first),
+    Rewrite(
+        "uniform-free-text", ("SL202",), Applicability.UNSAFE, uniform_free_text, measured=True
+    ),
+    Rewrite(
+        "drop-prose-pattern", ("SL203",), Applicability.UNSAFE, drop_prose_pattern, measured=True
+    ),
+    Rewrite(
+        "enum-hint-free-string",
+        ("SL205",),
+        Applicability.UNSAFE,
+        enum_hint_free_string,
+        measured=True,
+    ),
+)
+MEASURED = frozenset(rewrite.name for rewrite in REWRITES if rewrite.measured)
+"""The rewrites ``--measure`` keeps only when they measure faster."""

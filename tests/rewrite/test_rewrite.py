@@ -143,13 +143,38 @@ def test_pathological_samples_lose_their_critical_findings(name: str, code: str)
     assert not any(f.severity is Severity.CRITICAL for f in after)
 
 
+def open_object(description: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {"city": {"type": "string"}},
+        "additionalProperties": True,
+    }
+
+
+def test_an_open_object_is_closed_when_its_description_does_not_ask_for_other_keys() -> None:
+    rewritten = rewrite_schema(open_object("Weather for a city."), SETTINGS, unsafe=True).schema
+    assert rewritten["additionalProperties"] is False
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Filters; any other fields are passed to the backend.", "Extra keys are kept.", "Free-form."],
+)
+def test_an_open_object_whose_description_asks_for_other_keys_stays_open(
+    description: str,
+) -> None:
+    rewritten = rewrite_schema(open_object(description), SETTINGS, unsafe=True).schema
+    assert rewritten.get("additionalProperties", True) is True
+
+
 def test_a_change_that_breaks_the_meta_schema_is_rolled_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def breaks(analysis: Any, cap: int) -> Any:
         yield rewrites.Change("set type to 42", [rewrites.replace("/type", 42)])
 
-    broken = rewrites.Rewrite("breaks", "SL101", Applicability.SAFE, breaks)
+    broken = rewrites.Rewrite("breaks", ("SL101",), Applicability.SAFE, breaks)
     monkeypatch.setattr("schemalint.rewrite.engine.REWRITES", (broken,))
     result = rewrite_schema({"type": "object"}, SETTINGS)
     assert result.schema == {"type": "object"} and result.changes == []

@@ -1,0 +1,388 @@
+"""The same walks through every engine, side by side, and which engine to use.
+
+Each engine is measured by an :class:`EngineProber`: the probe's own instance and random walks
+(same instances, same seeds, same budgets, same per-pointer attribution), with the engine's
+matcher in the worker instead of LMFE. LMFE's row is the probe's own measurement.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from schemalint.analysis import Analysis
+from schemalint.engines import EngineUnavailable, load_engine
+from schemalint.engines.base import Engine, vocabulary
+from schemalint.engines.walk import engine_random_walk, engine_walk_text
+from schemalint.measure.probe import Measurement, MeasureSettings, Prober, percentile
+from schemalint.measure.tokenizers import Tokenizer
+from schemalint.measure.walk import Budget, WalkResult
+
+COMPILE_BUDGET = 10.0
+"""Seconds an engine may spend compiling a schema on top of the step budget. Engines compile
+once per schema and cache the result, so a compile may cost more than a step; past this a
+compile is reported as over budget."""
+
+#: Walk outcomes that mean the engine cannot produce this valid instance.
+_DEAD_ENDS = ("rejected", "silent-stop", "error")
+
+
+class EngineProber(Prober):
+    """The probe, driving ``engine`` instead of LMFE."""
+
+    def __init__(
+        self,
+        settings: MeasureSettings,
+        engine: Engine,
+        progress: Callable[[str, int], None] | None = None,
+        compile_budget: float = COMPILE_BUDGET,
+    ) -> None:
+        super().__init__(settings, progress)
+        self.engine = engine
+        self.compile_budget = compile_budget
+        self.compile_seconds: list[float] = []
+        self._strings: dict[int, str] = {}
+        self._eos: list[int] = []
+        self._encoder: Callable[[str], list[int]] | None = None
+
+    def _prepare_engine(self, tokenizer: Tokenizer) -> Any:
+        words = vocabulary(tokenizer)
+        self._strings = {t: p.decode("utf-8", "replace") for t, p in enumerate(words.tokens) if p}
+        self._eos, self._encoder = words.eos_ids, words.encode
+        return self.engine.prepare(tokenizer)
+
+    def _encode(self, text: str) -> list[int]:
+        assert self._encoder is not None
+        return self._encoder(text)
+
+    def _walk_text(
+        self,
+        schema: Any,
+        text: str,
+        tokens: list[int],
+        offsets: list[int],
+        budget: Budget,
+        label: str,
+    ) -> WalkResult:
+        arguments = (self.engine, self._data, schema, text, tokens, offsets, self._strings)
+        budget = replace(budget, compile_seconds=self.compile_budget)
+        result = engine_walk_text(*arguments, self._eos, budget, self._progress_for(label))
+        return self._compiled(result)
+
+    def _random_text(self, schema: Any, seed: int, budget: Budget, label: str) -> WalkResult:
+        steps = self.settings.random_steps
+        arguments = (self.engine, self._data, schema, self._strings, self._eos, seed, steps)
+        budget = replace(budget, compile_seconds=self.compile_budget)
+        return self._compiled(engine_random_walk(*arguments, budget, self._progress_for(label)))
+
+    def _compiled(self, result: WalkResult) -> WalkResult:
+        if result.compile_seconds is not None:
+            self.compile_seconds.append(result.compile_seconds)
+        return result
+
+
+@dataclass
+class EngineRun:
+    """One engine's measurement of one schema, or why it was skipped."""
+
+    name: str
+    version: str = ""
+    skipped: str = ""
+    setup_seconds: float = 0.0
+    compile_seconds: float | None = None
+    """Median compile time over the walks (None for LMFE, which compiles lazily per step)."""
+    measurement: Measurement | None = None
+
+    @property
+    def compile_error(self) -> str:
+        walks = self.measurement.walks if self.measurement else []
+        if self.compile_seconds is not None or self.name == "lmfe":
+            return ""
+        failed = [w.detail for w in walks if w.outcome == "error" and not w.steps]
+        return failed[0] if failed else ""
+
+    def step_ms(self) -> list[float]:
+        """Step times of the instance walks, in ms, abandoned steps counted as their wait (an
+        abandoned compile is not a step: see :meth:`compile_over_budget`)."""
+        if self.measurement is None:
+            return []
+        walks = [w for w in self.measurement.walks if w.kind == "instance"]
+        times = [s.step.seconds * 1000 for w in walks for s in w.steps]
+        stuck = [w for w in walks if w.stuck_seconds and not _compiling(w.detail)]
+        return times + [w.stuck_seconds * 1000 for w in stuck]
+
+    @property
+    def worst_ms(self) -> float | None:
+        times = self.step_ms()
+        return max(times) if times else None
+
+    def dead_ends(self) -> list[str]:
+        """Why valid instances could not be written (rejections, silent stops, errors)."""
+        walks = self.measurement.walks if self.measurement else []
+        return [
+            f"{w.label}: {w.outcome}: {w.detail}"
+            for w in walks
+            if w.kind == "instance" and w.valid and w.outcome in _DEAD_ENDS
+        ]
+
+    def over_budget(self) -> list[str]:
+        """Walks abandoned at a step (or compile) that ran past its budget."""
+        walks = self.measurement.walks if self.measurement else []
+        return [f"{w.label}: {w.detail}" for w in walks if w.outcome == "step-budget"]
+
+    def compile_over_budget(self) -> bool:
+        walks = self.measurement.walks if self.measurement else []
+        return any(_compiling(w.detail) for w in walks)
+
+    def accepted_invalid(self) -> list[str]:
+        """Random walks the engine let finish with output jsonschema rejects: a keyword the
+        engine does not enforce."""
+        walks = self.measurement.walks if self.measurement else []
+        return [
+            f"{w.label}: {w.problem}"
+            for w in walks
+            if w.kind == "random"
+            and w.outcome == "complete"
+            and not w.valid
+            and not w.problem.startswith("not JSON")
+        ]
+
+    def splits(self) -> int:
+        """Tokens of valid instances the engine refused, forcing a shorter token."""
+        walks = self.measurement.walks if self.measurement else []
+        return sum(
+            1
+            for w in walks
+            if w.kind == "instance"
+            for s in w.steps
+            if not s.step.accepted and s.step.token is not None
+        )
+
+    def fault(self) -> str:
+        """What keeps this engine from being correct, in a few words ("" when it is)."""
+        if self.compile_error:
+            return "rejects the schema"
+        if self.dead_ends():
+            return "rejects a valid instance"
+        if self.accepted_invalid():
+            return "lets invalid output through"
+        if self.over_budget():
+            return "runs over budget"
+        return "" if self.correct else "was not measured"
+
+    @property
+    def correct(self) -> bool:
+        """Measured, compiled, wrote every valid instance and let no invalid output through."""
+        return (
+            self.measurement is not None
+            and not self.skipped
+            and not self.compile_error
+            and not self.dead_ends()
+            and not self.over_budget()
+            and not self.accepted_invalid()
+            and any(
+                w.kind == "instance" and w.outcome == "complete" for w in self.measurement.walks
+            )
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        if self.skipped:
+            return {"engine": self.name, "skipped": self.skipped}
+        times = self.step_ms()
+        measured = self.measurement
+        allowed = [
+            s.step.allowed
+            for w in (self.measurement.walks if self.measurement else [])
+            if w.kind == "instance"
+            for s in w.steps
+        ]
+        return {
+            "engine": self.name,
+            "version": self.version,
+            "setup_seconds": round(self.setup_seconds, 3),
+            "compile_ms": None
+            if self.compile_seconds is None
+            else round(self.compile_seconds * 1000, 3),
+            "median_ms": round(statistics.median(times), 4) if times else None,
+            "p95_ms": round(percentile(times, 95), 4) if times else None,
+            "max_ms": round(max(times), 4) if times else None,
+            "median_allowed": statistics.median(allowed) if allowed else None,
+            "forced_splits": self.splits(),
+            "correct": self.correct,
+            "compile_error": self.compile_error,
+            "compile_over_budget": self.compile_over_budget(),
+            "dead_ends": self.dead_ends(),
+            "over_budget": self.over_budget(),
+            "accepted_invalid": self.accepted_invalid(),
+            "walks": [walk.to_json() for walk in measured.walks] if measured else [],
+            "pointers": [
+                row.to_json() | {"pointer": measured.source_pointer(row.pointer)}
+                for row in measured.pointer_table()
+            ]
+            if measured
+            else [],
+        }
+
+
+@dataclass
+class Comparison:
+    runs: list[EngineRun] = field(default_factory=list)
+
+    def run(self, name: str) -> EngineRun | None:
+        return next((run for run in self.runs if run.name == name), None)
+
+    def recommendation(self) -> str:
+        """Which engine to use for this schema and tokenizer, and what to do on LMFE."""
+        correct = [run for run in self.runs if run.correct and run.worst_ms is not None]
+        lmfe = self.run("lmfe")
+        lmfe_note = ""
+        if lmfe is not None and not lmfe.skipped and not lmfe.correct:
+            lmfe_note = (
+                "; to stay on LMFE (exllamav2), run `schemalint rewrite --measure --unsafe-fixes` "
+                "and keep the rewrites that measure faster"
+            )
+        if not correct:
+            measured = [run.name for run in self.runs if not run.skipped]
+            return (
+                f"no engine measured ({', '.join(measured) or 'none installed'}) wrote every "
+                f"valid instance within budget{lmfe_note}"
+            )
+        best = min(correct, key=lambda run: (run.worst_ms or 0.0, statistics.median(run.step_ms())))
+        others = ", ".join(
+            f"{run.name} {worst_label(run)}{'' if run.correct else ' but ' + run.fault()}"
+            for run in self.runs
+            if run is not best and not run.skipped
+        )
+        versus = (
+            f" (worst step {worst_label(best)}; {others})" if others else f" ({worst_label(best)})"
+        )
+        # Machine noise is up to ~1.6x between runs: a rival within 2x is as good a choice.
+        close = [
+            run.name
+            for run in correct
+            if run is not best and (run.worst_ms or 0.0) <= 2 * (best.worst_ms or 0.0) + 0.1
+        ]
+        also = f"; {' and '.join(close)} within noise" if close else ""
+        return f"use {best.name}: fastest of the engines that were correct{versus}{also}{lmfe_note}"
+
+    def to_json(self) -> dict[str, Any]:
+        lmfe = self.run("lmfe")
+        for run in self.runs:  # report every engine's pointers in the user's file, as LMFE's
+            if run.measurement is not None and lmfe is not None and lmfe.measurement is not None:
+                run.measurement.to_source = lmfe.measurement.to_source
+        return {
+            "engines": [run.to_json() for run in self.runs],
+            "recommendation": self.recommendation(),
+        }
+
+
+def _compiling(detail: str) -> bool:
+    return detail.startswith("compile abandoned")
+
+
+def worst_label(run: EngineRun) -> str:
+    worst = run.worst_ms
+    if run.compile_over_budget():
+        stalls = run.measurement.walks if run.measurement else []
+        waited = max(w.stuck_seconds for w in stalls if _compiling(w.detail))
+        return f"compile ≥ {waited:,.0f} s (budget)"
+    if worst is None:
+        return "not measured"
+    if run.over_budget():
+        return f"≥ {worst:,.0f} ms (step budget)"
+    return f"{worst:,.2f} ms" if worst < 100 else f"{worst:,.0f} ms"
+
+
+class Comparer:
+    """Prepares each requested engine once, then compares schema after schema."""
+
+    def __init__(
+        self,
+        settings: MeasureSettings,
+        names: list[str],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.names = names
+        self.probers: dict[str, EngineProber] = {}
+        self.skipped: dict[str, tuple[str, str]] = {}
+        """Engine name -> (version or "", why it is skipped)."""
+        for name in names:
+            if name == "lmfe":
+                continue
+            engine = load_engine(name)
+            try:
+                version = engine.version()
+            except EngineUnavailable as error:
+                self.skipped[name] = ("", str(error))
+                continue
+            self.probers[name] = EngineProber(settings, engine, progress)
+            self.skipped[name] = (version, "")
+        self.setup_seconds: dict[str, float] = {}
+
+    def prepare(self) -> None:
+        for name, prober in list(self.probers.items()):
+            if name in self.setup_seconds:
+                continue
+            started = time.perf_counter()
+            try:
+                prober.prepare()
+            except EngineUnavailable as error:
+                del self.probers[name]
+                self.skipped[name] = ("", str(error))
+                continue
+            self.setup_seconds[name] = time.perf_counter() - started
+
+    def compare(self, analysis: Analysis, lmfe: Measurement | None) -> Comparison:
+        comparison = Comparison()
+        for name in self.names:
+            if name == "lmfe":
+                if lmfe is not None:
+                    version = lmfe.lmfe_version
+                    run = EngineRun("lmfe", version, setup_seconds=lmfe.setup_seconds)
+                    run.measurement = lmfe
+                    comparison.runs.append(run)
+                continue
+            version, skipped = self.skipped[name]
+            prober = self.probers.get(name)
+            if prober is None:
+                comparison.runs.append(EngineRun(name, version, skipped=skipped))
+                continue
+            prober.compile_seconds.clear()
+            measurement = prober.measure(analysis)
+            compiled = prober.compile_seconds
+            comparison.runs.append(
+                EngineRun(
+                    name,
+                    version,
+                    setup_seconds=self.setup_seconds.get(name, 0.0),
+                    compile_seconds=statistics.median(compiled) if compiled else None,
+                    measurement=measurement,
+                )
+            )
+        return comparison
+
+
+class ComparingProber(Prober):
+    """``check --measure --engine ...``: LMFE's measurement, with the comparison attached."""
+
+    def __init__(
+        self,
+        settings: MeasureSettings,
+        engines: list[str],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        super().__init__(settings, progress)
+        self.comparer = Comparer(settings, engines, progress)
+
+    def prepare(self) -> float:
+        seconds = super().prepare()
+        self.comparer.prepare()
+        return seconds
+
+    def measure(self, analysis: Analysis) -> Measurement:
+        measurement = super().measure(analysis)
+        measurement.engines = self.comparer.compare(analysis, measurement)
+        return measurement

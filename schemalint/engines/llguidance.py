@@ -1,0 +1,74 @@
+"""llguidance (guidance's Rust engine; used by vLLM, SGLang and llama.cpp), on the CPU."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemalint.engines.base import EngineUnavailable, Mask, Vocabulary, package_version, vocabulary
+from schemalint.measure.tokenizers import Tokenizer
+
+
+class _LlguidanceMatcher:
+    def __init__(self, matcher: Any, vocab_size: int) -> None:
+        self._matcher = matcher
+        self._vocab_size = vocab_size
+
+    def allowed(self) -> Mask:
+        import numpy
+
+        words = numpy.frombuffer(self._matcher.compute_bitmask(), dtype=numpy.int32)
+        return Mask(bits=words, vocab_size=self._vocab_size)
+
+    def advance(self, token: int) -> bool:
+        return bool(self._matcher.consume_token(token))
+
+    def problem(self) -> str:
+        if not self._matcher.is_error():
+            return ""
+        return str(self._matcher.get_error()).splitlines()[0]
+
+
+class _Wrapped:
+    """The duck-typed tokenizer ``llguidance.TokenizerWrapper`` reads."""
+
+    def __init__(self, words: Vocabulary) -> None:
+        # llguidance wants a name for each special token, not empty bytes.
+        self.tokens = [piece or f"<special_{t}>".encode() for t, piece in enumerate(words.tokens)]
+        self.special_token_ids = words.special_ids
+        self.eos_token_id = words.eos_ids[0]
+        self.bos_token_id = None
+        self._encode = words.encode
+
+    def __call__(self, text: str) -> list[int]:
+        return list(self._encode(text))
+
+
+@dataclass(frozen=True)
+class LlguidanceEngine:
+    name: str = "llguidance"
+    install_hint: str = "pip install 'schemalint[engines]'"
+
+    def version(self) -> str:
+        return package_version("llguidance", self.install_hint)
+
+    def prepare(self, tokenizer: Tokenizer) -> Any:
+        try:
+            import llguidance
+        except ImportError as error:
+            raise EngineUnavailable(f"llguidance does not import: {error}") from None
+        words = vocabulary(tokenizer)
+        return llguidance.LLTokenizer(
+            llguidance.TokenizerWrapper(_Wrapped(words)),
+            n_vocab=tokenizer.vocab_size,
+            eos_token=words.eos_ids,
+        )
+
+    def compile(self, schema: Any, prepared: Any) -> _LlguidanceMatcher:
+        import llguidance
+
+        grammar = llguidance.LLMatcher.grammar_from_json_schema(schema)
+        matcher = llguidance.LLMatcher(prepared, grammar, log_level=0)
+        if matcher.is_error():  # llguidance reports a refused schema as an error state
+            raise ValueError(str(matcher.get_error()).splitlines()[0])
+        return _LlguidanceMatcher(matcher, prepared.vocab_size)

@@ -1,0 +1,59 @@
+"""xgrammar (the default structured-output backend of vLLM and SGLang), on the CPU."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from schemalint.engines.base import EngineUnavailable, Mask, package_version, vocabulary
+from schemalint.measure.tokenizers import Tokenizer
+
+
+class _XgrammarMatcher:
+    def __init__(self, matcher: Any, bitmask: Any, vocab_size: int) -> None:
+        self._matcher = matcher
+        self._bitmask = bitmask
+        self._vocab_size = vocab_size
+
+    def allowed(self) -> Mask:
+        self._matcher.fill_next_token_bitmask(self._bitmask)
+        return Mask(bits=self._bitmask[0].numpy(), vocab_size=self._vocab_size)
+
+    def advance(self, token: int) -> bool:
+        return bool(self._matcher.accept_token(token))
+
+    def problem(self) -> str:
+        return ""  # xgrammar raises or refuses a token; it keeps no error state
+
+
+@dataclass(frozen=True)
+class XgrammarEngine:
+    name: str = "xgrammar"
+    install_hint: str = "pip install 'schemalint[engines]'"
+
+    def version(self) -> str:
+        return package_version("xgrammar", self.install_hint)
+
+    def prepare(self, tokenizer: Tokenizer) -> Any:
+        try:
+            import xgrammar
+        except ImportError as error:  # installed but broken (a torch mismatch, say)
+            raise EngineUnavailable(f"xgrammar does not import: {error}") from None
+        words = vocabulary(tokenizer)
+        return xgrammar.TokenizerInfo(
+            words.tokens,
+            xgrammar.VocabType.RAW,
+            vocab_size=tokenizer.vocab_size,
+            stop_token_ids=words.eos_ids,
+        )
+
+    def compile(self, schema: Any, prepared: Any) -> _XgrammarMatcher:
+        import json
+
+        import xgrammar
+
+        # One thread: the comparison measures one request at a time on a small CPU.
+        compiler = xgrammar.GrammarCompiler(prepared, max_threads=1, cache_enabled=False)
+        grammar = compiler.compile_json_schema(json.dumps(schema))
+        bitmask = xgrammar.allocate_token_bitmask(1, prepared.vocab_size)
+        return _XgrammarMatcher(xgrammar.GrammarMatcher(grammar), bitmask, prepared.vocab_size)

@@ -1,0 +1,87 @@
+"""Choose the unsafe free-text rewrites by measurement: walk one instance through the real
+enforcer before and after a change and keep the change only when it removes slow steps.
+
+Every measured rewrite relaxes the schema (drops a pattern, a limit, an enum), so the instance
+generated (with every optional property) for the schema before the first change is valid for
+every later one, and both walks write the same text. A change is judged by the slow steps
+written under its scope (the union or field it rewrites): a walk stops at the first step over
+budget, so slow time elsewhere would compare walks that got to different places.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemalint.analysis import analyse
+from schemalint.lmfe import EnforcerSettings
+from schemalint.measure.instances import generate_instance
+from schemalint.measure.probe import Prober
+from schemalint.rewrite.engine import Verdict
+
+SLOW_STEP_MS = 20.0
+"""A step at least this slow counts towards a schema's slow time."""
+MIN_GAIN_MS = 50.0
+"""Slow time a change must remove to be worth changing what the schema accepts."""
+
+
+class MeasuredJudge:
+    """A :data:`~schemalint.rewrite.engine.Judge` that measures with ``prober``."""
+
+    def __init__(self, prober: Prober, enforcer: EnforcerSettings) -> None:
+        self.prober = prober
+        self.enforcer = enforcer
+        self._instance: Any = None
+        self._walked: dict[str, Walked] = {}
+
+    def __call__(self, before: Any, after: Any, scope: tuple[str, ...]) -> Verdict:
+        if self._instance is None:
+            self._instance = generate_instance(analyse(before, self.enforcer), 0, full=True)
+        walked = self.walk(before)
+        if not any(_under(pointer, scope) for pointer in walked.slow_ms):
+            where = f" (it stopped at {walked.stopped_at})" if walked.stopped_at else ""
+            return Verdict(False, f"the measured walk never writes it{where}: not applied")
+        slow_before, slow_after = walked.slow_at(scope), self.walk(after).slow_at(scope)
+        measured = f"measured slow steps here {slow_before:,.0f} -> {slow_after:,.0f} ms"
+        if slow_before - slow_after >= max(MIN_GAIN_MS, 0.1 * slow_before):
+            return Verdict(True, f"{measured}: applied")
+        return Verdict(False, f"{measured}: no gain worth the change, not applied")
+
+    def walk(self, schema: Any) -> Walked:
+        """The judged instance walked through ``schema`` (measured once per schema)."""
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._walked:
+            self.prober.fixed_instances = [("judged", self._instance)]
+            try:
+                measurement = self.prober.measure(analyse(schema, self.enforcer))
+            finally:
+                self.prober.fixed_instances = None
+            walked = Walked()
+            for walk in (w for w in measurement.walks if w.kind == "instance"):
+                for step in walk.steps:
+                    ms = step.step.seconds * 1000
+                    walked.add(step.pointer, ms if ms >= SLOW_STEP_MS else 0.0)
+                if walk.stuck is not None:
+                    walked.add(walk.stuck.pointer, walk.stuck_seconds * 1000)
+                    walked.stopped_at = walk.stuck.pointer
+            self._walked[key] = walked
+        return self._walked[key]
+
+
+@dataclass
+class Walked:
+    slow_ms: dict[str, float] = field(default_factory=dict)
+    """Per schema pointer written: milliseconds in slow steps, an abandoned step included."""
+    stopped_at: str = ""
+    """Where a step over budget stopped the walk."""
+
+    def add(self, pointer: str, ms: float) -> None:
+        self.slow_ms[pointer] = self.slow_ms.get(pointer, 0.0) + ms
+
+    def slow_at(self, scope: tuple[str, ...]) -> float:
+        return sum(ms for pointer, ms in self.slow_ms.items() if _under(pointer, scope))
+
+
+def _under(pointer: str, roots: tuple[str, ...]) -> bool:
+    return any(pointer == root or pointer.startswith(root + "/") for root in roots)

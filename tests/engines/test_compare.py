@@ -1,0 +1,229 @@
+"""`check --measure --engine`: the same walks through xgrammar and llguidance beside LMFE, on
+the real engines and the real Mistral v1 tokenizer (each engine's tests skip, with the reason,
+when its wheel is not installed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from schemalint.analysis import analyse
+from schemalint.cli import app
+from schemalint.config import Settings
+from schemalint.engine import check_file
+from schemalint.engines import UnknownEngine, load_engine, parse_engines
+from schemalint.engines.compare import ComparingProber, Comparison, EngineProber, EngineRun
+from schemalint.lmfe import detect_settings
+from schemalint.load.kinds import normalise
+from schemalint.measure.probe import MeasureSettings
+from schemalint.measure.tokenizers import load_tokenizer
+from tests.conftest import SAMPLES
+
+runner = CliRunner()
+PATHOLOGICAL = SAMPLES / "pathological"
+OTHER_ENGINES = ["xgrammar", "llguidance"]
+
+
+def installed(name: str) -> Any:
+    return pytest.mark.skipif(
+        importlib.util.find_spec(name) is None,
+        reason=f"{name} is not installed here: pip install 'schemalint[engines]'",
+    )
+
+
+@cache
+def prober(name: str) -> EngineProber:
+    """One prepared prober per engine for the whole module (tokenizer set-up is the slow part)."""
+    engine = EngineProber(
+        MeasureSettings(budget=10.0, step_budget=2.0, random_walks=1), load_engine(name)
+    )
+    engine.prepare()
+    return engine
+
+
+def run(name: str, schema: Any, instance: Any = None) -> EngineRun:
+    """Measure ``schema`` with one engine: its generated instance (or ``instance``), one random
+    walk."""
+    analysis = analyse(normalise(schema).schema, detect_settings("0.11.3", False))
+    engine = prober(name)
+    engine.compile_seconds.clear()
+    engine.fixed_instances = None if instance is None else [("given", instance)]
+    measurement = engine.measure(analysis)
+    compiled = engine.compile_seconds
+    return EngineRun(
+        name, compile_seconds=min(compiled) if compiled else None, measurement=measurement
+    )
+
+
+def pathological(stem: str) -> Any:
+    return json.loads((PATHOLOGICAL / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def test_engine_names_parse_in_registry_order_and_all_means_every_engine() -> None:
+    assert parse_engines("llguidance, LMFE") == ["lmfe", "llguidance"]
+    assert parse_engines("all") == ["lmfe", "xgrammar", "llguidance"]
+    with pytest.raises(UnknownEngine, match="outlines"):
+        parse_engines("outlines")
+
+
+def test_every_tokenizer_gives_each_token_its_bytes() -> None:
+    pieces = load_tokenizer().token_bytes()
+    assert len(pieces) == 32_000
+    assert pieces[:3] == [b"", b"", b""]  # <unk>, <s>, </s>
+    assert pieces[3] == b"\x00"  # byte fallback <0x00>
+    space_token = load_tokenizer().encode("a b")[-1]
+    assert pieces[space_token] == b" b"
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=installed(n)) for n in OTHER_ENGINES])
+def test_an_engine_writes_the_free_dict_that_lmfe_cannot(name: str) -> None:
+    measured = run(name, pathological("free_dict"))
+    assert measured.correct, measured.to_json()
+    assert measured.compile_seconds is not None
+    assert measured.worst_ms is not None and measured.worst_ms < 50
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=installed(n)) for n in OTHER_ENGINES])
+@pytest.mark.parametrize("stem", ["pattern_strings", "enum_or_free_string"])
+def test_shapes_that_take_lmfe_seconds_take_an_engine_under_a_few_ms(name: str, stem: str) -> None:
+    measured = run(name, pathological(stem))
+    assert not measured.over_budget()
+    assert measured.worst_ms is not None and measured.worst_ms < 20, measured.to_json()
+
+
+@installed("xgrammar")
+def test_xgrammar_rejects_an_escaped_quote_in_a_length_bounded_string() -> None:
+    """xgrammar 0.2.8: a string with maxLength refuses ``\\"`` — a valid instance it cannot
+    write; llguidance writes it."""
+    schema = {
+        "type": "object",
+        "properties": {"note": {"type": "string", "maxLength": 200}},
+        "required": ["note"],
+    }
+    instance = {"note": 'she said "call me"'}
+    assert run("xgrammar", schema, instance).dead_ends()
+    assert not run("llguidance", schema, instance).dead_ends()
+
+
+def test_a_missing_engine_is_skipped_with_its_install_hint_never_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib import metadata
+
+    real = metadata.version
+
+    def missing(name: str) -> str:
+        if name == "llguidance":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", missing)
+    probe = ComparingProber(MeasureSettings(budget=5.0, random_walks=0), ["lmfe", "llguidance"])
+    probe.prepare()
+    report = check_file(PATHOLOGICAL / "free_dict.json", Settings(), probe)
+    assert report.measurement is not None and report.measurement.engines is not None
+    skipped = report.measurement.engines.to_json()["engines"][1]
+    assert skipped == {
+        "engine": "llguidance",
+        "skipped": "llguidance is not installed: pip install 'schemalint[engines]'",
+    }
+
+
+class Measured(EngineRun):
+    """An engine run with given step times and correctness, for the recommendation alone."""
+
+    def __init__(self, name: str, times: list[float], correct: bool) -> None:
+        super().__init__(name)
+        self.times, self.is_correct = times, correct
+
+    def step_ms(self) -> list[float]:
+        return self.times
+
+    @property
+    def correct(self) -> bool:
+        return self.is_correct
+
+
+def test_the_recommendation_names_the_fastest_correct_engine_and_the_lmfe_way_out() -> None:
+    comparison = Comparison(
+        [
+            Measured("lmfe", [1.0, 3000.0], correct=False),
+            Measured("xgrammar", [0.01, 0.9], correct=False),
+            Measured("llguidance", [0.02, 0.15], correct=True),
+        ]
+    )
+    line = comparison.recommendation()
+    assert line.startswith("use llguidance: fastest of the engines that were correct")
+    assert "schemalint rewrite --measure --unsafe-fixes" in line
+
+
+@installed("llguidance")
+def test_check_measure_engine_prints_the_side_by_side_table_and_json() -> None:
+    arguments = ["check", "--measure", "--engine", "lmfe,llguidance", "--budget", "8"]
+    path = str(PATHOLOGICAL / "free_dict.json")
+    text = runner.invoke(app, [*arguments, "--step-budget", "2", path])
+    assert "engines, same walks" in text.stdout and "recommendation: use llguidance" in text.stdout
+    result = runner.invoke(app, [*arguments, "--step-budget", "2", "-f", "json", path])
+    comparison = json.loads(result.stdout)["files"][0]["measurement"]["engine_comparison"]
+    assert [e["engine"] for e in comparison["engines"]] == ["lmfe", "llguidance"]
+    assert comparison["engines"][0]["dead_ends"] and comparison["engines"][1]["correct"]
+
+
+def test_an_unknown_engine_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["check", "--measure", "--engine", "nope", str(SAMPLES)])
+    assert result.exit_code == 2
+
+
+def test_check_without_measure_imports_no_engine() -> None:
+    code = (
+        "import sys; from schemalint.cli import app\n"
+        "try: app(['check', 'samples/mcp_tools.json'])\n"
+        "except SystemExit: pass\n"
+        "heavy = {'torch', 'xgrammar', 'llguidance', 'lmformatenforcer'} & set(sys.modules)\n"
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+class _Stalling:
+    """A fourth engine in a few lines: its first mask never comes."""
+
+    name = "stalling"
+    install_hint = ""
+
+    def version(self) -> str:
+        return "0"
+
+    def prepare(self, tokenizer: Any) -> Any:
+        return None
+
+    def compile(self, schema: Any, prepared: Any) -> Any:
+        return self
+
+    def allowed(self) -> Any:
+        time.sleep(60)
+
+    def advance(self, token: int) -> bool:
+        return True
+
+    def problem(self) -> str:
+        return ""
+
+
+def test_an_engine_step_is_abandoned_at_the_same_step_budget_as_lmfe() -> None:
+    settings = MeasureSettings(budget=5.0, step_budget=0.3, random_walks=0)
+    engine = EngineProber(settings, _Stalling())
+    analysis = analyse(normalise({"type": "string"}).schema, detect_settings("0.11.3", False))
+    started = time.perf_counter()
+    walk = engine.measure(analysis).walks[0]
+    assert (walk.outcome, walk.detail[:15]) == ("step-budget", "step abandoned ")
+    assert engine.compile_seconds and time.perf_counter() - started < 3
