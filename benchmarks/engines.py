@@ -1,7 +1,8 @@
 """LMFE, xgrammar and llguidance on the same walks: the samples' table and the Glaive spread.
 
     python benchmarks/engines.py [--budget 60] [--step-budget 10] [--engines all]
-        [--corpus ../shared/corpus/Glaiveai2K --every K --limit N] [--out FILE] [--doc FILE]
+        [--corpus ../shared/corpus/Glaiveai2K --every K --limit N --minutes M] [--out FILE]
+        [--doc FILE]
         [--render]
 
 Part 1 walks the first instance of each sample (``samples/instances/<stem>.jsonl``) through
@@ -68,6 +69,10 @@ def run_row(run: EngineRun) -> dict[str, Any]:
         "worst": worst_label(run),
         "worst_ms": run.worst_ms,
         "correct": run.correct,
+        "rejects_schema": bool(run.compile_error),
+        "dead_ends": 0 if run.compile_error else len(run.dead_end_walks()),
+        "invalid_output": len(run.invalid_output_walks()),
+        "over_budget": len(run.over_budget()),
         "problem": ([run.compile_error] if run.compile_error else [])
         + run.dead_ends()
         + run.over_budget()
@@ -113,19 +118,30 @@ def corpus(arguments: argparse.Namespace, engines: list[str]) -> dict[str, Any]:
     prober = ComparingProber(settings, engines)
     prober.prepare()
     results, crashes = [], []
+    deadline = time.perf_counter() + arguments.minutes * 60
     for path in files:
+        if time.perf_counter() > deadline:
+            break
         try:
             schema = json.loads(path.read_text(encoding="utf-8"))["schema"]
             report = check_data(schema, Settings(), str(path.name), prober)
         except Exception:
             crashes.append({"file": path.name, "traceback": traceback.format_exc()})
             continue
+        internal = [f.message for f in report.findings if "internal error in rule" in f.message]
+        if internal:  # a rule that raised: reported as a finding, but a crash all the same
+            crashes.append({"file": path.name, "traceback": internal[0]})
         comparison: Comparison | None = report.measurement.engines if report.measurement else None
         if comparison is None:
             crashes.append({"file": path.name, "traceback": "no measurement"})
             continue
         results.append({"file": path.name, "engines": [run_row(r) for r in comparison.runs]})
-    return {"files": len(files), "results": results, "crashes": crashes}
+    return {
+        "files": len(files),
+        "results": results,
+        "crashes": crashes,
+        "minutes": round((time.perf_counter() - deadline) / 60 + arguments.minutes, 1),
+    }
 
 
 def corpus_summary(found: dict[str, Any], engines: list[str]) -> list[dict[str, Any]]:
@@ -145,6 +161,10 @@ def corpus_summary(found: dict[str, Any], engines: list[str]) -> list[dict[str, 
                 "worst_p95_ms": percentile(worst, 95),
                 "worst_max_ms": max(worst),
                 "over_10ms": sum(1 for w in worst if w >= 10),
+                "rejects_schema": sum(1 for e in runs if e.get("rejects_schema")),
+                "dead_ends": sum(1 for e in runs if e.get("dead_ends")),
+                "invalid_output": sum(1 for e in runs if e.get("invalid_output")),
+                "over_budget": sum(1 for e in runs if e.get("over_budget")),
             }
         )
     return rows
@@ -202,30 +222,42 @@ def markdown(results: dict[str, Any]) -> str:
         "continuation, with its own defaults otherwise. Compile time is paid once per schema "
         "when the engine caches compiled grammars; a compile past the step budget plus 10 s is "
         "reported as over budget. A rejected instance is a valid document the engine could "
-        "not write: a correctness bug, whatever the speed.",
+        "not write: a correctness bug, whatever the speed. `check --measure --engine` reports "
+        "each of these per engine as a finding: SM501 (refuses the schema), SM502 (cannot "
+        "write a valid instance), SM503 (lets invalid output through), SM504 (compile or step "
+        "over budget), and SM505 when another engine is correct where LMFE fails or is slow.",
     ]
     found = results.get("corpus")
     if found:
         lines += [
             "",
-            f"## Glaive corpus ({len(found['results'])} of {found['files']} schemas measured, "
-            f"{len(found['crashes'])} crashes)",
+            f"## Glaive corpus ({len(found['results'])} schemas measured of {found['files']} "
+            f"picked, {len(found['crashes'])} crashes)",
+            "",
+            f"Every {results.get('every', 1)}th schema of ../shared/corpus/Glaiveai2K, in name "
+            f"order, for {found.get('minutes', '?')} minutes of wall time (budget "
+            f"{results.get('corpus_budget', 5):g} s per engine and schema). A crash is an "
+            "exception escaping `check_data` or a rule reporting an internal error.",
             "",
             "Worst step of the generated instance's walk per schema, over the schemas "
             "(correct: compiled, wrote the instance, and one random walk ended in valid output "
-            "or the step limit):",
+            "or the step limit). The last four columns count schemas with the SM5xx finding "
+            "(for LMFE: SM305, SM302/SM304, SM401, SM202):",
             "",
-            "| engine | schemas | correct | median | p95 | max | ≥ 10 ms |",
-            "|---|---|---|---|---|---|---|",
+            "| engine | schemas | correct | median | p95 | max | ≥ 10 ms "
+            "| rejects schema | dead end | invalid output | over budget |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in results["corpus_summary"]:
             if not row["schemas"]:
-                lines.append(f"| {row['engine']} | 0 | | | | | |")
+                lines.append(f"| {row['engine']} | 0 |" + " |" * 9)
                 continue
             lines.append(
                 f"| {row['engine']} | {row['schemas']} | {row['correct']} | "
                 f"{number(row['worst_median_ms'], 3)} ms | {number(row['worst_p95_ms'], 3)} ms | "
-                f"{number(row['worst_max_ms'], 1)} ms | {row['over_10ms']} |"
+                f"{number(row['worst_max_ms'], 1)} ms | {row['over_10ms']} | "
+                f"{row.get('rejects_schema', '')} | {row.get('dead_ends', '')} | "
+                f"{row.get('invalid_output', '')} | {row.get('over_budget', '')} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -239,6 +271,7 @@ def main() -> None:
     parser.add_argument("--corpus-budget", type=float, default=5.0)
     parser.add_argument("--every", type=int, default=1)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--minutes", type=float, default=15.0, help="corpus wall-time cap")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/engines.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs/engines.md")
     parser.add_argument("--render", action="store_true", help="only rewrite --doc from --out")
@@ -254,6 +287,8 @@ def main() -> None:
         "budget": arguments.budget,
         "step_budget": arguments.step_budget,
         "engines": engines,
+        "every": arguments.every,
+        "corpus_budget": arguments.corpus_budget,
     }
     with tempfile.TemporaryDirectory() as folder:
         results["samples"] = samples(arguments, engines, Path(folder))

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalint.analysis import Analysis, analyse
+from schemalint.engines.lmfe import lmfe_subject
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.measure import walk as walk_module
@@ -238,9 +239,8 @@ class Case:
 
         def walk() -> dict[str, float]:
             budget = Budget(time.perf_counter() + 600, 600)
-            result = walk_text(
-                self.data, schema, self.config, self.text, self.tokens, self.offsets, budget
-            )
+            subject = lmfe_subject(self.data, schema, self.config)
+            result = walk_text(subject, self.text, self.tokens, self.offsets, budget)
             return {"inside": result.seconds}
 
         def bare() -> dict[str, float]:

@@ -63,7 +63,7 @@ def check(
     ] = OutputFormat.text,
     fail_on: Annotated[
         Level | None,
-        typer.Option(help="Exit 1 if a finding is at least this severe [default: high]."),
+        typer.Option(help="Exit 1 if a finding is at least this severe (default: high)."),
     ] = None,
     exit_zero: Annotated[
         bool, typer.Option("--exit-zero", help="Always exit 0 on findings.")
@@ -78,17 +78,17 @@ def check(
         Path | None, typer.Option(help="pyproject.toml to read [tool.schemalint] from.")
     ] = None,
     lmfe_version: Annotated[
-        str | None, typer.Option(help="Judge against this LMFE version [default: installed].")
+        str | None, typer.Option(help="Judge against this LMFE version (default: installed).")
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes for many files [default: CPUs]."),
+        typer.Option("--jobs", "-j", min=1, help="Processes for many files (default: CPUs)."),
     ] = None,
     strict_field_order: Annotated[
         bool | None,
         typer.Option(
             "--strict-field-order/--no-strict-field-order",
-            help="Assume LMFE_STRICT_JSON_FIELD_ORDER [default: from the environment].",
+            help="Assume LMFE_STRICT_JSON_FIELD_ORDER (default: from the environment).",
         ),
     ] = None,
     measure: Annotated[
@@ -107,7 +107,7 @@ def check(
         float, typer.Option(min=0.01, help="Seconds one enforcer step may take.")
     ] = 3.0,
     instance: Annotated[
-        Path | None, typer.Option(help="Instances to walk, one JSON per line [default: generated].")
+        Path | None, typer.Option(help="Instances to walk, one JSON per line (default: generated).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the generated instance.")] = 0,
     no_cache: Annotated[
@@ -115,7 +115,7 @@ def check(
     ] = False,
     max_consecutive_whitespaces: Annotated[
         int | None,
-        typer.Option(help="LMFE option [default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12]."),
+        typer.Option(help="LMFE option (default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12)."),
     ] = None,
     html_report: Annotated[
         Path | None,
@@ -123,7 +123,7 @@ def check(
     ] = None,
     max_json_array_length: Annotated[
         int | None,
-        typer.Option(help="LMFE option [default: LMFE_MAX_JSON_ARRAY_LENGTH or 20]."),
+        typer.Option(help="LMFE option (default: LMFE_MAX_JSON_ARRAY_LENGTH or 20)."),
     ] = None,
     engine: Annotated[
         str,
@@ -463,11 +463,11 @@ def generate(
         float, typer.Option(min=0.1, help="Seconds one variant's generation may take.")
     ] = 120.0,
     seed: Annotated[
-        int | None, typer.Option(help="Sample with this seed [default: greedy].")
+        int | None, typer.Option(help="Sample with this seed (default: greedy decoding).")
     ] = None,
     max_consecutive_whitespaces: Annotated[
         int | None,
-        typer.Option(help="LMFE option [default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12]."),
+        typer.Option(help="LMFE option (default: LMFE_MAX_CONSECUTIVE_WHITESPACES or 12)."),
     ] = None,
     strict_field_order: Annotated[
         bool | None, typer.Option("--strict-field-order/--no-strict-field-order")

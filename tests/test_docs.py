@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -20,7 +21,18 @@ HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix s
 #: Settings a page's examples are judged under, for rules that depend on the enforcer.
 PAGE_SETTINGS: dict[str, dict[str, Any]] = {"SL204": {"lmfe_version": "0.10.7"}}
 #: Budgets a measured rule's page is judged under (default: 1 s a step, 5 s in all).
-PAGE_BUDGETS: dict[str, dict[str, float]] = {"SM102": {"step_budget": 10.0, "budget": 3.0}}
+PAGE_BUDGETS: dict[str, dict[str, float]] = {
+    "SM102": {"step_budget": 10.0, "budget": 3.0},
+    "SM504": {"step_budget": 0.5, "compile_budget": 0.5, "budget": 8.0},
+}
+#: Engines compared beside LMFE when a page's examples are judged (the SM5xx rules).
+PAGE_ENGINES: dict[str, list[str]] = {
+    "SM501": ["llguidance"],
+    "SM502": ["xgrammar"],
+    "SM503": ["xgrammar"],
+    "SM504": ["xgrammar"],
+    "SM505": ["lmfe", "llguidance"],
+}
 
 
 def section(page: str, heading: str) -> str:
@@ -41,12 +53,18 @@ def codes_found(code: str, page: str, heading: str, tmp_path: Path) -> list[str]
     schema, *rest = json_blocks(page, heading)
     prober = None
     if code.startswith("SM"):
+        from schemalint.engines.compare import ComparingProber
         from schemalint.measure.probe import MeasureSettings, Prober
 
         instances = tmp_path / "instance.jsonl"
         instances.write_text(json.dumps(rest[0]) + "\n", encoding="utf-8")
         budgets = {"step_budget": 1.0, "budget": 5.0} | PAGE_BUDGETS.get(code, {})
-        prober = Prober(MeasureSettings(instances=instances, **budgets))
+        measuring = MeasureSettings(instances=instances, **budgets)
+        engines = PAGE_ENGINES.get(code)
+        for name in engines or []:
+            if name != "lmfe" and importlib.util.find_spec(name) is None:
+                pytest.skip(f"{code}'s page is judged with {name}, which is not installed")
+        prober = ComparingProber(measuring, engines) if engines else Prober(measuring)
     return [f.code for f in check_data(schema, settings, prober=prober).findings]
 
 

@@ -208,14 +208,7 @@ def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Vi
     if measurement is None:
         return
     for walk in measurement.walks:
-        # Output that does not even parse is left out: our decoding of random token streams
-        # and LMFE's can differ on partial characters, so it would not be evidence.
-        if (
-            walk.kind == "random"
-            and walk.outcome == "complete"
-            and not walk.valid
-            and not walk.problem.startswith("not JSON")
-        ):
+        if walk.let_invalid_through:
             shown = walk.text if len(walk.text) <= 120 else walk.text[:117] + "..."
             yield Violation(
                 "",

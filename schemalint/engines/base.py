@@ -70,8 +70,15 @@ class Matcher(Protocol):
 
 
 class Engine(Protocol):
-    name: str
-    install_hint: str
+    @property
+    def name(self) -> str:
+        """The name ``--engine`` takes."""
+        ...
+
+    @property
+    def install_hint(self) -> str:
+        """How to install the engine, shown when it is skipped."""
+        ...
 
     def version(self) -> str:
         """The installed version; raises :class:`EngineUnavailable` when it is not installed."""

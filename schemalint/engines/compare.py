@@ -10,40 +10,39 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.analysis import Analysis
 from schemalint.engines import EngineUnavailable, load_engine
 from schemalint.engines.base import Engine, vocabulary
-from schemalint.engines.walk import engine_random_walk, engine_walk_text
-from schemalint.measure.probe import Measurement, MeasureSettings, Prober, percentile
+from schemalint.measure.probe import (
+    MeasuredWalk,
+    Measurement,
+    MeasureSettings,
+    Prober,
+    percentile,
+)
 from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import Budget, WalkResult
-
-COMPILE_BUDGET = 10.0
-"""Seconds an engine may spend compiling a schema on top of the step budget. Engines compile
-once per schema and cache the result, so a compile may cost more than a step; past this a
-compile is reported as over budget."""
+from schemalint.measure.walk import Subject
 
 #: Walk outcomes that mean the engine cannot produce this valid instance.
-_DEAD_ENDS = ("rejected", "silent-stop", "error")
+DEAD_ENDS = ("rejected", "silent-stop", "error")
 
 
 class EngineProber(Prober):
-    """The probe, driving ``engine`` instead of LMFE."""
+    """The probe, driving ``engine`` instead of LMFE: each token's text and the instance's
+    tokens come from the engine-neutral vocabulary (:func:`~schemalint.engines.base.vocabulary`)."""
 
     def __init__(
         self,
         settings: MeasureSettings,
         engine: Engine,
         progress: Callable[[str, int], None] | None = None,
-        compile_budget: float = COMPILE_BUDGET,
     ) -> None:
         super().__init__(settings, progress)
         self.engine = engine
-        self.compile_budget = compile_budget
-        self.compile_seconds: list[float] = []
+        self.compile_budget = settings.compile_budget
         self._strings: dict[int, str] = {}
         self._eos: list[int] = []
         self._encoder: Callable[[str], list[int]] | None = None
@@ -52,36 +51,16 @@ class EngineProber(Prober):
         words = vocabulary(tokenizer)
         self._strings = {t: p.decode("utf-8", "replace") for t, p in enumerate(words.tokens) if p}
         self._eos, self._encoder = words.eos_ids, words.encode
-        return self.engine.prepare(tokenizer)
+        return super()._prepare_engine(tokenizer)
 
     def _encode(self, text: str) -> list[int]:
         assert self._encoder is not None
         return self._encoder(text)
 
-    def _walk_text(
-        self,
-        schema: Any,
-        text: str,
-        tokens: list[int],
-        offsets: list[int],
-        budget: Budget,
-        label: str,
-    ) -> WalkResult:
-        arguments = (self.engine, self._data, schema, text, tokens, offsets, self._strings)
-        budget = replace(budget, compile_seconds=self.compile_budget)
-        result = engine_walk_text(*arguments, self._eos, budget, self._progress_for(label))
-        return self._compiled(result)
-
-    def _random_text(self, schema: Any, seed: int, budget: Budget, label: str) -> WalkResult:
-        steps = self.settings.random_steps
-        arguments = (self.engine, self._data, schema, self._strings, self._eos, seed, steps)
-        budget = replace(budget, compile_seconds=self.compile_budget)
-        return self._compiled(engine_random_walk(*arguments, budget, self._progress_for(label)))
-
-    def _compiled(self, result: WalkResult) -> WalkResult:
-        if result.compile_seconds is not None:
-            self.compile_seconds.append(result.compile_seconds)
-        return result
+    def _subject(self, schema: Any) -> Subject:
+        assert self._tokenizer is not None
+        decode = self._tokenizer.decode
+        return Subject(self.engine, self._data, schema, self._strings, self._eos, decode)
 
 
 @dataclass
@@ -119,14 +98,20 @@ class EngineRun:
         times = self.step_ms()
         return max(times) if times else None
 
-    def dead_ends(self) -> list[str]:
-        """Why valid instances could not be written (rejections, silent stops, errors)."""
+    def allowed_counts(self) -> list[int]:
+        """Allowed-token counts of every step of the instance walks."""
         walks = self.measurement.walks if self.measurement else []
-        return [
-            f"{w.label}: {w.outcome}: {w.detail}"
-            for w in walks
-            if w.kind == "instance" and w.valid and w.outcome in _DEAD_ENDS
-        ]
+        return [s.step.allowed for w in walks if w.kind == "instance" for s in w.steps]
+
+    def dead_end_walks(self) -> list[MeasuredWalk]:
+        """Walks of valid instances the engine could not write (rejections, silent stops,
+        errors)."""
+        walks = self.measurement.walks if self.measurement else []
+        return [w for w in walks if w.kind == "instance" and w.valid and w.outcome in DEAD_ENDS]
+
+    def dead_ends(self) -> list[str]:
+        """Why valid instances could not be written."""
+        return [f"{w.label}: {w.outcome}: {w.detail}" for w in self.dead_end_walks()]
 
     def over_budget(self) -> list[str]:
         """Walks abandoned at a step (or compile) that ran past its budget."""
@@ -137,18 +122,14 @@ class EngineRun:
         walks = self.measurement.walks if self.measurement else []
         return any(_compiling(w.detail) for w in walks)
 
-    def accepted_invalid(self) -> list[str]:
+    def invalid_output_walks(self) -> list[MeasuredWalk]:
         """Random walks the engine let finish with output jsonschema rejects: a keyword the
         engine does not enforce."""
         walks = self.measurement.walks if self.measurement else []
-        return [
-            f"{w.label}: {w.problem}"
-            for w in walks
-            if w.kind == "random"
-            and w.outcome == "complete"
-            and not w.valid
-            and not w.problem.startswith("not JSON")
-        ]
+        return [w for w in walks if w.let_invalid_through]
+
+    def accepted_invalid(self) -> list[str]:
+        return [f"{w.label}: {w.problem}" for w in self.invalid_output_walks()]
 
     def splits(self) -> int:
         """Tokens of valid instances the engine refused, forcing a shorter token."""
@@ -193,12 +174,7 @@ class EngineRun:
             return {"engine": self.name, "skipped": self.skipped}
         times = self.step_ms()
         measured = self.measurement
-        allowed = [
-            s.step.allowed
-            for w in (self.measurement.walks if self.measurement else [])
-            if w.kind == "instance"
-            for s in w.steps
-        ]
+        allowed = self.allowed_counts()
         return {
             "engine": self.name,
             "version": self.version,
@@ -227,19 +203,50 @@ class EngineRun:
         }
 
 
+#: LMFE's worst step (ms) from which the comparison also measures LMFE on the rewrite.
+LMFE_SLOW_MS = 100.0
+
+
+@dataclass(frozen=True)
+class LmfeRewritten:
+    """LMFE measured again on the schema ``schemalint rewrite --unsafe-fixes`` makes of it."""
+
+    changes: int
+    run: EngineRun
+
+
 @dataclass
 class Comparison:
     runs: list[EngineRun] = field(default_factory=list)
+    lmfe_rewritten: LmfeRewritten | None = None
 
     def run(self, name: str) -> EngineRun | None:
         return next((run for run in self.runs if run.name == name), None)
 
+    def correct(self) -> list[EngineRun]:
+        """The engines that were correct, fastest (by worst, then median step) first."""
+        measured = [run for run in self.runs if run.correct and run.worst_ms is not None]
+        return sorted(
+            measured, key=lambda run: (run.worst_ms or 0.0, statistics.median(run.step_ms()))
+        )
+
     def recommendation(self) -> str:
         """Which engine to use for this schema and tokenizer, and what to do on LMFE."""
-        correct = [run for run in self.runs if run.correct and run.worst_ms is not None]
+        correct = self.correct()
         lmfe = self.run("lmfe")
         lmfe_note = ""
-        if lmfe is not None and not lmfe.skipped and not lmfe.correct:
+        rewritten = self.lmfe_rewritten
+        if lmfe is not None and rewritten is not None:
+            after = rewritten.run
+            state = "correct" if after.correct else f"still {after.fault()}"
+            lmfe_note = (
+                f"; to stay on LMFE (exllamav2), `schemalint rewrite --unsafe-fixes` "
+                f"({rewritten.changes} change{'' if rewritten.changes == 1 else 's'}) takes its "
+                f"worst step from {worst_label(lmfe)} "
+                f"to {worst_label(after)} ({state}; add --measure to keep only the changes "
+                "that measure faster)"
+            )
+        elif lmfe is not None and not lmfe.skipped and not lmfe.correct:
             lmfe_note = (
                 "; to stay on LMFE (exllamav2), run `schemalint rewrite --measure --unsafe-fixes` "
                 "and keep the rewrites that measure faster"
@@ -250,7 +257,7 @@ class Comparison:
                 f"no engine measured ({', '.join(measured) or 'none installed'}) wrote every "
                 f"valid instance within budget{lmfe_note}"
             )
-        best = min(correct, key=lambda run: (run.worst_ms or 0.0, statistics.median(run.step_ms())))
+        best = correct[0]
         others = ", ".join(
             f"{run.name} {worst_label(run)}{'' if run.correct else ' but ' + run.fault()}"
             for run in self.runs
@@ -273,8 +280,12 @@ class Comparison:
         for run in self.runs:  # report every engine's pointers in the user's file, as LMFE's
             if run.measurement is not None and lmfe is not None and lmfe.measurement is not None:
                 run.measurement.to_source = lmfe.measurement.to_source
+        rewritten = self.lmfe_rewritten
         return {
             "engines": [run.to_json() for run in self.runs],
+            "lmfe_rewritten": None
+            if rewritten is None
+            else {"changes": rewritten.changes, **rewritten.run.to_json()},
             "recommendation": self.recommendation(),
         }
 
@@ -384,5 +395,28 @@ class ComparingProber(Prober):
 
     def measure(self, analysis: Analysis) -> Measurement:
         measurement = super().measure(analysis)
-        measurement.engines = self.comparer.compare(analysis, measurement)
+        comparison = self.comparer.compare(analysis, measurement)
+        lmfe = comparison.run("lmfe")
+        if lmfe is not None and (not lmfe.correct or (lmfe.worst_ms or 0.0) >= LMFE_SLOW_MS):
+            comparison.lmfe_rewritten = self._measure_rewrite(analysis)
+        measurement.engines = comparison
         return measurement
+
+    def _measure_rewrite(self, analysis: Analysis) -> LmfeRewritten | None:
+        """LMFE on the unsafe rewrite (static choice: one more measurement, within its own
+        budget), walking an instance generated for the rewrite; None when nothing changes or
+        the user's own instances are walked (they fit the original only)."""
+        from schemalint.analysis import analyse
+        from schemalint.config import Settings
+        from schemalint.rewrite.engine import rewrite_schema
+
+        if self.fixed_instances is not None or self._user_instances is not None:
+            return None
+        config = self.settings.config
+        settings = Settings(strict_field_order=config.force_json_field_order)
+        result = rewrite_schema(analysis.schema, settings, unsafe=True)
+        if not result.changes:
+            return None
+        measurement = super().measure(analyse(result.schema, analysis.enforcer))
+        run = EngineRun("lmfe", measurement.lmfe_version, measurement=measurement)
+        return LmfeRewritten(len(result.changes), run)

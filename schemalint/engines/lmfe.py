@@ -8,7 +8,18 @@ from typing import Any
 
 from schemalint.engines.base import Mask, package_version
 from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import EnforcerConfig, _ProblemLog, build_enforcer
+from schemalint.measure.walk import EnforcerConfig, Subject, build_enforcer
+
+
+class _ProblemLog(logging.Handler):
+    """Keeps what LMFE logs when it swallows an exception (then it only allows EOS)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().splitlines()[0])
 
 
 class _LmfeMatcher:
@@ -31,6 +42,8 @@ class _LmfeMatcher:
 @dataclass(frozen=True)
 class LmfeEngine:
     config: EnforcerConfig = field(default_factory=EnforcerConfig)
+    use_cache: bool = True
+    """Whether LMFE's per-tokenizer data is read from (and written to) the on-disk cache."""
     name: str = "lmfe"
     install_hint: str = "pip install 'schemalint[measure]'"
 
@@ -40,12 +53,30 @@ class LmfeEngine:
     def prepare(self, tokenizer: Tokenizer) -> Any:
         from schemalint.measure.enforcer_data import enforcer_data
 
-        return enforcer_data(tokenizer)
+        return enforcer_data(tokenizer, self.use_cache)
 
     def compile(self, schema: Any, prepared: Any) -> _LmfeMatcher:
         problems = _ProblemLog()
         logging.getLogger().addHandler(problems)
         logging.getLogger().setLevel(logging.WARNING)
-        eos = prepared.eos_token_id
-        first = eos[0] if isinstance(eos, list) else eos
-        return _LmfeMatcher(build_enforcer(prepared, schema, self.config), first, problems)
+        return _LmfeMatcher(
+            build_enforcer(prepared, schema, self.config), eos_ids(prepared)[0], problems
+        )
+
+
+def eos_ids(data: Any) -> list[int]:
+    """The end-of-sequence tokens of LMFE's tokenizer data (one id or a list)."""
+    eos = data.eos_token_id
+    return list(eos) if isinstance(eos, list) else [eos]
+
+
+def lmfe_subject(data: Any, schema: Any, config: EnforcerConfig) -> Subject:
+    """What a walk through LMFE needs, all read off LMFE's own tokenizer data."""
+    return Subject(
+        LmfeEngine(config),
+        data,
+        schema,
+        data.tokenizer_tree.tokens_to_strs,
+        eos_ids(data),
+        data.decoder,
+    )

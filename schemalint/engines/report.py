@@ -1,5 +1,5 @@
-"""The engine comparison as rich text: one row per engine, the costliest pointers side by
-side, and the recommendation."""
+"""The engine comparison as rows of text, rendered by rich (``check`` text output) and by the
+HTML report: one row per engine, the costliest pointers side by side, and the recommendation."""
 
 from __future__ import annotations
 
@@ -13,63 +13,94 @@ from schemalint.engines.compare import Comparison, EngineRun, worst_label
 from schemalint.measure.probe import percentile
 
 _POINTER_ROWS = 8
+ENGINE_COLUMNS = (
+    "engine",
+    "compile ms",
+    "ms med",
+    "ms p95",
+    "worst",
+    "allowed",
+    "splits",
+    "correct",
+    "outcome",
+)
 
 
-def _outcome(run: EngineRun) -> str:
+def outcome(run: EngineRun) -> str:
+    """What went wrong first ("ok" when nothing did)."""
+    if run.skipped:
+        return f"skipped: {run.skipped}"
     if run.compile_error:
         return f"schema rejected: {run.compile_error}"
     problems = run.dead_ends() + run.over_budget() + run.accepted_invalid()
     return problems[0] if problems else "ok"
 
 
-def render_comparison(console: Console, comparison: Comparison) -> None:
-    table = Table(title="engines, same walks", title_justify="left", box=None)
-    columns = ("engine", "compile ms", "ms med", "ms p95", "worst", "splits", "outcome")
-    for column in columns[:-1]:
-        table.add_column(column, justify="left" if column == "engine" else "right", no_wrap=True)
-    table.add_column("outcome", max_width=60, no_wrap=True, overflow="ellipsis")
-    for run in comparison.runs:
-        label = f"{run.name} {run.version}".strip()
-        if run.skipped:
-            table.add_row(escape(label), "", "", "", "", "", escape(f"skipped: {run.skipped}"))
-            continue
-        times = run.step_ms()
-        table.add_row(
-            escape(label),
-            "-" if run.compile_seconds is None else f"{run.compile_seconds * 1000:,.1f}",
-            f"{statistics.median(times):.3f}" if times else "",
-            f"{percentile(times, 95):.3f}" if times else "",
-            escape(worst_label(run)),
-            str(run.splits()),
-            escape(_outcome(run)),
-        )
-    console.print(table)
-    _render_pointers(console, comparison)
-    console.print(f"[bold]recommendation:[/] {escape(comparison.recommendation())}")
+def engine_row(run: EngineRun) -> list[str]:
+    """The cells of ``ENGINE_COLUMNS`` for one engine."""
+    label = f"{run.name} {run.version}".strip()
+    if run.skipped:
+        return [label, "", "", "", "", "", "", "", outcome(run)]
+    times = run.step_ms()
+    allowed = run.allowed_counts()
+    return [
+        label,
+        "-" if run.compile_seconds is None else f"{run.compile_seconds * 1000:,.1f}",
+        f"{statistics.median(times):.3f}" if times else "",
+        f"{percentile(times, 95):.3f}" if times else "",
+        worst_label(run),
+        f"{statistics.median(allowed):,.0f}" if allowed else "",
+        str(run.splits()),
+        "yes" if run.correct else "no",
+        outcome(run),
+    ]
 
 
-def _render_pointers(console: Console, comparison: Comparison) -> None:
-    """Worst step per pointer and engine, for the pointers costliest under the first engine."""
+def pointer_rows(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
+    """Engine names, and per pointer (the costliest under the first measured engine) the worst
+    step under each engine in ms, "-" where an engine never wrote it."""
     measured = [run for run in comparison.runs if run.measurement is not None]
-    if not measured:
-        return
     tables = {
         run.name: {row.pointer: row for row in run.measurement.pointer_table("instance")}
         for run in measured
         if run.measurement is not None
     }
-    first = measured[0]
-    assert first.measurement is not None
-    table = Table(title="worst step per pointer, ms", title_justify="left", box=None)
-    table.add_column("pointer")
-    for run in measured:
-        table.add_column(run.name, justify="right")
-    for row in first.measurement.pointer_table("instance")[:_POINTER_ROWS]:
-        cells = [
+    if not measured or measured[0].measurement is None:
+        return [], []
+    first = measured[0].measurement
+    rows = [
+        [first.source_pointer(row.pointer) or "/"]
+        + [
             f"{tables[run.name][row.pointer].max_ms:,.2f}"
             if row.pointer in tables[run.name]
             else "-"
             for run in measured
         ]
-        table.add_row(escape(first.measurement.source_pointer(row.pointer) or "/"), *cells)
+        for row in first.pointer_table("instance")[:_POINTER_ROWS]
+    ]
+    return [run.name for run in measured], rows
+
+
+def render_comparison(console: Console, comparison: Comparison) -> None:
+    """The numbers as a table; each engine's outcome on a line of its own below it, so the
+    table fits 80 columns."""
+    table = Table(title="engines, same walks", title_justify="left", box=None, padding=(0, 1))
+    for column in ENGINE_COLUMNS[:-1]:
+        table.add_column(column, justify="left" if column == "engine" else "right", no_wrap=True)
+    for run in comparison.runs:
+        table.add_row(*(escape(cell) for cell in engine_row(run)[:-1]))
     console.print(table)
+    for run in comparison.runs:
+        console.print(
+            f" {escape(run.name)}: {escape(outcome(run))}", overflow="ellipsis", no_wrap=True
+        )
+    names, rows = pointer_rows(comparison)
+    if rows:
+        pointers = Table(title="worst step per pointer, ms", title_justify="left", box=None)
+        pointers.add_column("pointer")
+        for name in names:
+            pointers.add_column(name, justify="right")
+        for row in rows:
+            pointers.add_row(*(escape(cell) for cell in row))
+        console.print(pointers)
+    console.print(f"[bold]recommendation:[/] {escape(comparison.recommendation())}")

@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol
 
 from schemalint import pointer as jp
 from schemalint.analysis import analyse
+from schemalint.engines.lmfe import lmfe_subject
 from schemalint.generate import GenerateError
 from schemalint.generate.filter import FilterWorker
 from schemalint.generate.gate import BUDGET_STOPS, Gate, Generation, Limits
@@ -163,7 +164,8 @@ def enforced_tokens(
     offsets = token_offsets(tokens, tokenizer.decode, text)
     data = enforcer_data(tokenizer, settings.use_cache)
     budget = Budget(time.perf_counter() + settings.time_budget, settings.token_budget)
-    walked = walk_text(data, schema, settings.config, text, tokens, offsets, budget)
+    subject = lmfe_subject(data, schema, settings.config)
+    walked = walk_text(subject, text, tokens, offsets, budget)
     if walked.outcome != "complete":
         raise GenerateError(f"LMFE does not accept the text: {walked.outcome}: {walked.detail}")
     return [step.token for step in walked.steps if step.token is not None]

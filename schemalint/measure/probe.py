@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from schemalint.analysis import Analysis
 from schemalint.dialect import validator_class_for
+from schemalint.engines.lmfe import LmfeEngine, lmfe_subject
 from schemalint.lmfe import installed_version
 from schemalint.measure import SetupError
-from schemalint.measure.enforcer_data import enforcer_data
 from schemalint.measure.instances import generate_instance, locate, serialise, span_at
 from schemalint.measure.tokenizers import DEFAULT, Tokenizer, load_tokenizer
 from schemalint.measure.walk import (
@@ -26,6 +26,7 @@ from schemalint.measure.walk import (
     EnforcerConfig,
     Outcome,
     Step,
+    Subject,
     WalkResult,
     random_walk,
     token_offsets,
@@ -33,6 +34,7 @@ from schemalint.measure.walk import (
 )
 
 if TYPE_CHECKING:
+    from schemalint.engines.base import Engine
     from schemalint.engines.compare import Comparison
 
 END = "(end)"
@@ -48,6 +50,11 @@ class MeasureSettings:
     """Seconds for the whole measurement of one file, tokenizer set-up included."""
     step_budget: float = 3.0
     """Seconds one enforcer step may take before it is abandoned."""
+    compile_budget: float = 10.0
+    """Seconds an engine other than LMFE may spend compiling a schema, on top of the step
+    budget. Such engines compile once per schema and cache the result, so a compile may cost
+    more than a step; past this the compile is abandoned and reported (SM504). LMFE builds its
+    parser lazily, step by step, so its compile gets no allowance of its own."""
     use_cache: bool = True
     instances: Path | None = None
     """One JSON instance per line to walk instead of a generated one."""
@@ -84,6 +91,18 @@ class MeasuredWalk:
     kind: Literal["instance", "random"] = "instance"
     problem: str = ""
     """Why the text is not a valid instance, when it is not."""
+
+    @property
+    def let_invalid_through(self) -> bool:
+        """A random walk the engine let finish with output jsonschema rejects. Output that does
+        not even parse is left out: decodings of random token streams can differ on partial
+        characters, so it would not be evidence."""
+        return (
+            self.kind == "random"
+            and self.outcome == "complete"
+            and not self.valid
+            and not self.problem.startswith("not JSON")
+        )
 
     def to_json(self) -> dict[str, Any]:
         times = [s.step.seconds * 1000 for s in self.steps]
@@ -226,6 +245,12 @@ class Prober:
         self.settings = settings
         self.progress = progress
         """Told the walk's label and its step count after every step (a progress bar)."""
+        self.engine: Engine = LmfeEngine(settings.config, settings.use_cache)
+        self.compile_budget = 0.0
+        """Seconds the engine may take to compile a schema beyond the step budget (see
+        ``MeasureSettings.compile_budget``)."""
+        self.compile_seconds: list[float] = []
+        """Every walk's compile time, in the order walked."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
         self._user_instances = self._read_instances()
@@ -245,41 +270,24 @@ class Prober:
         self._data = self._prepare_engine(self._tokenizer)
         return time.perf_counter() - started
 
-    # The four hooks below are where another engine plugs in (schemalint.engines.compare).
+    # The three hooks below are where another engine plugs in (schemalint.engines.compare).
 
     def _prepare_engine(self, tokenizer: Tokenizer) -> Any:
-        """The enforcer's per-tokenizer data."""
-        return enforcer_data(tokenizer, self.settings.use_cache)
+        """The engine's per-tokenizer data (LMFE's: from its cache when possible)."""
+        return self.engine.prepare(tokenizer)
 
     def _encode(self, text: str) -> list[int]:
         assert self._tokenizer is not None
         return self._tokenizer.encode(text)
 
-    def _walk_text(
-        self,
-        schema: Any,
-        text: str,
-        tokens: list[int],
-        offsets: list[int],
-        budget: Budget,
-        label: str,
-    ) -> WalkResult:
-        return walk_text(
-            self._data,
-            schema,
-            self.settings.config,
-            text,
-            tokens,
-            offsets,
-            budget,
-            self._progress_for(label),
-        )
+    def _subject(self, schema: Any) -> Subject:
+        """What a walk of ``schema`` drives."""
+        return lmfe_subject(self._data, schema, self.settings.config)
 
-    def _random_text(self, schema: Any, seed: int, budget: Budget, label: str) -> WalkResult:
-        config, steps = self.settings.config, self.settings.random_steps
-        return random_walk(
-            self._data, schema, config, seed, steps, budget, self._progress_for(label)
-        )
+    def _compiled(self, result: WalkResult) -> WalkResult:
+        if result.compile_seconds is not None:
+            self.compile_seconds.append(result.compile_seconds)
+        return result
 
     def measure(self, analysis: Analysis) -> Measurement:
         """Walk the instances (fixed, the user's, else one generated), then random walks."""
@@ -288,7 +296,8 @@ class Prober:
         assert self._tokenizer is not None
         # Keep back a little for start-up and the report, so the command ends within budget.
         margin = min(0.5, self.settings.budget * 0.05)
-        budget = Budget(started + self.settings.budget - margin, self.settings.step_budget)
+        deadline = started + self.settings.budget - margin
+        budget = Budget(deadline, self.settings.step_budget, self.compile_budget)
         measurement = Measurement(
             tokenizer=self._tokenizer.name,
             vocab_size=self._tokenizer.vocab_size,
@@ -310,7 +319,9 @@ class Prober:
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
         label = f"random (seed {seed})"
-        result = self._random_text(analysis.schema, seed, budget, label)
+        steps, progress = self.settings.random_steps, self._progress_for(label)
+        subject = self._subject(analysis.schema)
+        result = self._compiled(random_walk(subject, seed, steps, budget, progress))
         problem = output_problem(analysis.schema, result.text)
         return MeasuredWalk(
             label=label,
@@ -360,7 +371,8 @@ class Prober:
         pointers = locate(analysis, instance)
         tokens = self._encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
-        result = self._walk_text(analysis.schema, text, tokens, offsets, budget, label)
+        subject, progress = self._subject(analysis.schema), self._progress_for(label)
+        result = self._compiled(walk_text(subject, text, tokens, offsets, budget, progress))
 
         def attribute(step: Step) -> MeasuredStep:
             if step.offset >= len(text):

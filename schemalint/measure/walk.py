@@ -1,13 +1,13 @@
-"""Feed a text to the real enforcer token by token, in a worker process we can kill.
+"""Feed a text to an engine token by token, in a worker process we can kill.
 
-A single LMFE step has been measured at 70-120 s, so the enforcer never runs in the
-caller's process: a forked worker reports every step over a pipe, and the caller stops
-waiting (and kills it) when a step or the whole walk passes its budget.
+A single LMFE step has been measured at 70-120 s, so no engine runs in the caller's process: a
+forked worker compiles the schema through the engine's adapter (:mod:`schemalint.engines`),
+reports every step over a pipe, and the caller stops waiting (and kills it) when the compile, a
+step or the whole walk passes its budget. LMFE and the engines compared with it share this code.
 """
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import random
 import sys
@@ -15,7 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from schemalint.engines.base import Engine, Mask, Matcher
 
 Outcome = Literal[
     "complete", "rejected", "silent-stop", "step-budget", "walk-budget", "step-limit", "error"
@@ -85,34 +88,40 @@ def token_offsets(tokens: list[int], decode: Any, text: str) -> list[int]:
     return offsets
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a walk drives: one engine, its per-tokenizer data and the schema, plus what the walk
+    reads off the tokenizer (each token's text, the end-of-sequence tokens, a decoder)."""
+
+    engine: Engine
+    prepared: Any
+    """The engine's tokenizer object (``Engine.prepare``), built once in the parent process."""
+    schema: Any
+    strings: dict[int, str]
+    eos: list[int]
+    decode: Callable[[list[int]], str]
+    """Tokens to text as a model's output is decoded (the random walk's output)."""
+
+
 def walk_text(
-    data: Any,
-    schema: Any,
-    config: EnforcerConfig,
+    subject: Subject,
     text: str,
     tokens: list[int],
     offsets: list[int],
     budget: Budget,
     progress: Progress | None = None,
 ) -> WalkResult:
-    """Walk ``text`` (tokenized as ``tokens``) through a fresh enforcer, within ``budget``."""
-    arguments = (data, schema, config, text, tokens, offsets)
-    return _run_worker(_worker, arguments, budget, text, progress)
+    """Walk ``text`` (tokenized as ``tokens``) through a freshly compiled matcher, within
+    ``budget``; the compile is reported apart from the steps."""
+    return _run_worker(_instance_worker, (subject, text, tokens, offsets), budget, text, progress)
 
 
 def random_walk(
-    data: Any,
-    schema: Any,
-    config: EnforcerConfig,
-    seed: int,
-    max_steps: int,
-    budget: Budget,
-    progress: Progress | None = None,
+    subject: Subject, seed: int, max_steps: int, budget: Budget, progress: Progress | None = None
 ) -> WalkResult:
     """Generate like a model without weights: sample allowed tokens, preferring ones that close
     strings and containers, for at most ``max_steps`` steps; the text is what was generated."""
-    arguments = (data, schema, config, seed, max_steps)
-    return _run_worker(_random_worker, arguments, budget, "", progress)
+    return _run_worker(_random_worker, (subject, seed, max_steps), budget, "", progress)
 
 
 def _run_worker(
@@ -187,92 +196,6 @@ def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
     return enforcer
 
 
-def _new_enforcer(
-    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, problems: logging.Handler
-) -> Any:
-    """A configured TokenEnforcer; None (reported) if LMFE refuses the schema."""
-    logging.getLogger().addHandler(problems)
-    logging.getLogger().setLevel(logging.WARNING)
-    try:
-        return build_enforcer(data, schema, config)
-    except Exception as error:  # LMFE rejects some schemas outright
-        problem = f"LMFE cannot build a parser: {type(error).__name__}: {error}"
-        sender.send(("end", "error", problem, None))
-        return None
-
-
-class _ProblemLog(logging.Handler):
-    """Keeps what LMFE logs when it swallows an exception (then it only allows EOS)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().splitlines()[0])
-
-
-def _worker(
-    sender: Connection,
-    data: Any,
-    schema: Any,
-    config: EnforcerConfig,
-    text: str,
-    tokens: list[int],
-    offsets: list[int],
-) -> None:
-    problems = _ProblemLog()
-    enforcer = _new_enforcer(sender, data, schema, config, problems)
-    if enforcer is None:
-        return
-    eos = set(data.eos_token_id if isinstance(data.eos_token_id, list) else [data.eos_token_id])
-    strings: dict[int, str] = data.tokenizer_tree.tokens_to_strs
-    boundaries = {offset: index for index, offset in enumerate(offsets)}
-    sequence = [next(iter(eos))]  # any prompt: LMFE keys its states by the token tuple
-    offset = 0
-    while True:
-        started = time.perf_counter()
-        try:
-            allowed = enforcer.get_allowed_tokens(sequence).allowed_tokens
-        except Exception as error:
-            sender.send(("end", "error", f"LMFE raised {type(error).__name__}: {error}", None))
-            return
-        seconds = time.perf_counter() - started
-        if offset >= len(text):
-            ends = bool(eos.intersection(allowed))
-            sender.send(("step", Step(offset, None, 0, len(allowed), seconds, ends)))
-            sender.send(
-                ("end", "complete", "", None)
-                if ends
-                else ("end", "rejected", "EOS not allowed", None)
-            )
-            return
-        index = boundaries.get(offset)
-        if index is not None and tokens[index] in allowed:
-            following = offsets[index + 1] if index + 1 < len(offsets) else len(text)
-            chosen, length = tokens[index], following - offset
-            accepted = True
-        else:
-            accepted = False
-            if eos.issuperset(allowed):  # LMFE turns its own failures into "EOS only"
-                sender.send(("step", Step(offset, None, 0, len(allowed), seconds, False)))
-                detail = problems.messages[-1] if problems.messages else "only EOS allowed"
-                if not allowed:
-                    detail = "no token allowed at all"
-                sender.send(("end", "silent-stop", detail, None))
-                return
-            split = _longest_continuation(allowed, strings, text, offset)
-            if split is None:
-                sender.send(("step", Step(offset, None, 0, len(allowed), seconds, False)))
-                shown = repr(text[offset : offset + 12])
-                sender.send(("end", "rejected", f"no allowed token continues {shown}", None))
-                return
-            chosen, length = split
-        sender.send(("step", Step(offset, chosen, length, len(allowed), seconds, accepted)))
-        sequence.append(chosen)
-        offset += length
-
-
 def _longest_continuation(
     allowed: list[int], strings: dict[int, str], text: str, offset: int
 ) -> tuple[int, int] | None:
@@ -289,52 +212,141 @@ def _longest_continuation(
     return best
 
 
-#: Characters that end a string or a container: preferring them keeps random output short.
-_CLOSING = ('"', "}", "]")
+def _compile(sender: Connection, subject: Subject) -> Matcher | None:
+    """The schema's matcher, its compile time reported; None (reported) if the engine refuses."""
+    started = time.perf_counter()
+    try:
+        matcher = subject.engine.compile(subject.schema, subject.prepared)
+    except Exception as error:  # engines refuse some schemas outright
+        first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        detail = f"{subject.engine.name} cannot compile the schema: {type(error).__name__}: {first}"
+        sender.send(("end", "error", detail, None))
+        return None
+    sender.send(("compiled", time.perf_counter() - started))
+    return matcher
 
 
-def _random_worker(
-    sender: Connection, data: Any, schema: Any, config: EnforcerConfig, seed: int, max_steps: int
+def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[Mask, float] | None:
+    """One step: the allowed tokens and how long the engine took to compute them."""
+    started = time.perf_counter()
+    try:
+        mask = matcher.allowed()
+    except Exception as error:
+        name = subject.engine.name
+        sender.send(("end", "error", f"{name} raised {type(error).__name__}: {error}", None))
+        return None
+    return mask, time.perf_counter() - started
+
+
+def _only_eos(mask: Mask, eos: list[int], problem: str) -> str | None:
+    """Why the walk stops silently here, when the engine allows nothing but EOS (LMFE turns its
+    own failures into "EOS only")."""
+    if any(token not in eos for token in mask):
+        return None
+    if not mask.count:
+        return "no token allowed at all"
+    return problem or "only EOS allowed"
+
+
+def _advanced(
+    sender: Connection, subject: Subject, matcher: Matcher, token: int, text: Any
+) -> bool:
+    """Commit ``token``; False (reported as an error ending) when the engine refuses it."""
+    if matcher.advance(token):
+        return True
+    problem = matcher.problem() or "refused a token it had allowed"
+    sender.send(("end", "error", f"{subject.engine.name}: {problem}", text))
+    return False
+
+
+def _instance_worker(
+    sender: Connection, subject: Subject, text: str, tokens: list[int], offsets: list[int]
 ) -> None:
-    problems = _ProblemLog()
-    enforcer = _new_enforcer(sender, data, schema, config, problems)
-    if enforcer is None:
+    matcher = _compile(sender, subject)
+    if matcher is None:
         return
-    chooser = random.Random(seed)
-    eos = set(data.eos_token_id if isinstance(data.eos_token_id, list) else [data.eos_token_id])
-    strings: dict[int, str] = data.tokenizer_tree.tokens_to_strs
-    sequence = [next(iter(eos))]
-    text = ""  # approximate, for step offsets; the output is decoded like a model's
-
-    def decoded() -> str:
-        return str(data.decoder(sequence[1:]))
-
-    for _ in range(max_steps):
-        started = time.perf_counter()
-        try:
-            allowed = enforcer.get_allowed_tokens(sequence).allowed_tokens
-        except Exception as error:
-            sender.send(("end", "error", f"LMFE raised {type(error).__name__}: {error}", decoded()))
+    eos = subject.eos
+    boundaries = {offset: index for index, offset in enumerate(offsets)}
+    offset = 0
+    while True:
+        timed = _timed(sender, subject, matcher)
+        if timed is None:
             return
-        seconds = time.perf_counter() - started
-        ending = eos.intersection(allowed)
-        if ending and (eos.issuperset(allowed) or chooser.random() < 0.5):
-            sender.send(("step", Step(len(text), None, 0, len(allowed), seconds, True)))
-            sender.send(("end", "complete", "", decoded()))
-            return
-        if eos.issuperset(allowed):
-            sender.send(("step", Step(len(text), None, 0, len(allowed), seconds, False)))
-            detail = problems.messages[-1] if problems.messages else "only EOS allowed"
+        mask, seconds = timed
+        if offset >= len(text):
+            ends = any(token in mask for token in eos)
+            sender.send(("step", Step(offset, None, 0, mask.count, seconds, ends)))
             sender.send(
-                ("end", "silent-stop", detail if allowed else "no token allowed", decoded())
+                ("end", "complete", "", None)
+                if ends
+                else ("end", "rejected", "EOS not allowed", None)
             )
             return
-        token = _pick(chooser, [t for t in allowed if t not in eos], strings)
+        index = boundaries.get(offset)
+        accepted = index is not None and tokens[index] in mask
+        if index is not None and accepted:
+            following = offsets[index + 1] if index + 1 < len(offsets) else len(text)
+            chosen, length = tokens[index], following - offset
+        else:
+            stopped = _only_eos(mask, eos, matcher.problem())
+            split = (
+                None
+                if stopped
+                else _longest_continuation(mask.ids(), subject.strings, text, offset)
+            )
+            if split is None:
+                sender.send(("step", Step(offset, None, 0, mask.count, seconds, False)))
+                shown = repr(text[offset : offset + 12])
+                ending = (
+                    ("silent-stop", stopped)
+                    if stopped
+                    else ("rejected", f"no allowed token continues {shown}")
+                )
+                sender.send(("end", *ending, None))
+                return
+            chosen, length = split
+        sender.send(("step", Step(offset, chosen, length, mask.count, seconds, accepted)))
+        if not _advanced(sender, subject, matcher, chosen, None):
+            return
+        offset += length
+
+
+def _random_worker(sender: Connection, subject: Subject, seed: int, max_steps: int) -> None:
+    matcher = _compile(sender, subject)
+    if matcher is None:
+        return
+    chooser = random.Random(seed)
+    eos, strings = subject.eos, subject.strings
+    written: list[int] = []
+    offset = 0  # approximate, for step offsets; the output is decoded like a model's
+    for _ in range(max_steps):
+        timed = _timed(sender, subject, matcher)
+        if timed is None:
+            return
+        mask, seconds = timed
+        ending = [token for token in eos if token in mask]
+        stopped = _only_eos(mask, eos, matcher.problem())
+        if ending and (stopped or chooser.random() < 0.5):
+            sender.send(("step", Step(offset, None, 0, mask.count, seconds, True)))
+            sender.send(("end", "complete", "", subject.decode(written)))
+            return
+        if stopped:
+            sender.send(("step", Step(offset, None, 0, mask.count, seconds, False)))
+            sender.send(("end", "silent-stop", stopped, subject.decode(written)))
+            return
+        token = _pick(chooser, [t for t in mask.ids() if t not in eos], strings)
         piece = strings.get(token, "")
-        sender.send(("step", Step(len(text), token, len(piece), len(allowed), seconds, True)))
-        sequence.append(token)
-        text += piece
-    sender.send(("end", "step-limit", f"stopped after {max_steps} steps", decoded()))
+        sender.send(("step", Step(offset, token, len(piece), mask.count, seconds, True)))
+        if not _advanced(sender, subject, matcher, token, subject.decode(written)):
+            return
+        written.append(token)
+        offset += len(piece)
+    ending_text = subject.decode(written)
+    sender.send(("end", "step-limit", f"stopped after {max_steps} steps", ending_text))
+
+
+#: Characters that end a string or a container: preferring them keeps random output short.
+_CLOSING = ('"', "}", "]")
 
 
 def _pick(chooser: random.Random, allowed: list[int], strings: dict[int, str]) -> int:

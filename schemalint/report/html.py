@@ -12,6 +12,7 @@ from schemalint import __version__
 from schemalint.engine import FileReport, Report
 
 if TYPE_CHECKING:
+    from schemalint.engines.compare import Comparison
     from schemalint.measure.probe import MeasuredWalk, Measurement
 
 _STYLE = """
@@ -72,12 +73,53 @@ def _measurement_section(measurement: Measurement) -> str:
         for row in measurement.pointer_table()
     )
     charts = "".join(_walk_chart(walk, measurement.vocab_size) for walk in measurement.walks)
+    engines = "" if measurement.engines is None else _engines_section(measurement.engines)
     return (
         f"<p>Measured with {escape(measurement.tokenizer)} ({measurement.vocab_size:,} tokens), "
         f"LMFE {escape(measurement.lmfe_version)}.</p>"
         "<table><tr><th>pointer</th><th class=num>steps</th><th class=num>allowed median</th>"
         "<th class=num>allowed max</th><th class=num>ms median</th><th class=num>ms p95</th>"
-        f"<th class=num>ms max</th></tr>{rows}</table>{charts}"
+        f"<th class=num>ms max</th></tr>{rows}</table>{engines}{charts}"
+    )
+
+
+def _engines_section(comparison: Comparison) -> str:
+    """``--engine``: every engine on the same walks, the pointers side by side, the verdict."""
+    from schemalint.engines.report import ENGINE_COLUMNS, engine_row, pointer_rows
+
+    head = _engine_row(list(ENGINE_COLUMNS), "th")
+    runs = "".join(_engine_row(engine_row(run)) for run in comparison.runs)
+    names, pointers = pointer_rows(comparison)
+    by_pointer = ""
+    if pointers:
+        names_head = "".join(f"<th class=num>{escape(name)}</th>" for name in names)
+        body = "".join(
+            f"<tr><td><code>{escape(cells[0])}</code></td>"
+            + "".join(f"<td class=num>{escape(cell)}</td>" for cell in cells[1:])
+            + "</tr>"
+            for cells in pointers
+        )
+        by_pointer = (
+            "<h3>Worst step per pointer, ms</h3>"
+            f"<table><tr><th>pointer</th>{names_head}</tr>{body}</table>"
+        )
+    return (
+        "<h3>Engines, same walks</h3>"
+        f"<table>{head}{runs}</table>{by_pointer}"
+        f"<p><strong>Recommendation:</strong> {escape(comparison.recommendation())}</p>"
+    )
+
+
+def _engine_row(cells: list[str], cell: str = "td") -> str:
+    """Text columns (engine, correct, outcome) left, numbers right."""
+    numeric = range(1, len(cells) - 2)
+    return (
+        "<tr>"
+        + "".join(
+            f"<{cell}{' class=num' if index in numeric else ''}>{escape(text)}</{cell}>"
+            for index, text in enumerate(cells)
+        )
+        + "</tr>"
     )
 
 

@@ -5,7 +5,9 @@ Every measured rewrite relaxes the schema (drops a pattern, a limit, an enum), s
 generated (with every optional property) for the schema before the first change is valid for
 every later one, and both walks write the same text. A change is judged by the slow steps
 written under its scope (the union or field it rewrites): a walk stops at the first step over
-budget, so slow time elsewhere would compare walks that got to different places.
+budget, so slow time elsewhere would compare walks that got to different places. A change
+after which LMFE writes the instance it failed (an error, a rejection, a silent stop), or
+writes further before failing, is kept.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ SLOW_STEP_MS = 20.0
 """A step at least this slow counts towards a schema's slow time."""
 MIN_GAIN_MS = 50.0
 """Slow time a change must remove to be worth changing what the schema accepts."""
+BROKEN = frozenset({"error", "rejected", "silent-stop"})
+"""Walk ends where LMFE failed the valid instance: a change that cures one is kept."""
 
 
 class MeasuredJudge:
@@ -39,9 +43,18 @@ class MeasuredJudge:
         if self._instance is None:
             self._instance = generate_instance(analyse(before, self.enforcer), 0, full=True)
         walked = self.walk(before)
+        if walked.outcome in BROKEN:
+            fixed = self.walk(after)
+            if fixed.outcome not in BROKEN:
+                ended = f"the walk ended '{walked.outcome}' before and '{fixed.outcome}' after"
+                return Verdict(True, f"{ended}: applied")
+            if fixed.steps > walked.steps:  # another failure further on: this one is cured
+                progress = f"the walk got {walked.steps} -> {fixed.steps} steps before failing"
+                return Verdict(True, f"{progress}: applied")
         if not any(_under(pointer, scope) for pointer in walked.slow_ms):
             where = f" (it stopped at {walked.stopped_at})" if walked.stopped_at else ""
-            return Verdict(False, f"the measured walk never writes it{where}: not applied")
+            ended = f" (it ended '{walked.outcome}')" if walked.outcome in BROKEN else ""
+            return Verdict(False, f"the measured walk never writes it{where}{ended}: not applied")
         slow_before, slow_after = walked.slow_at(scope), self.walk(after).slow_at(scope)
         measured = f"measured slow steps here {slow_before:,.0f} -> {slow_after:,.0f} ms"
         if slow_before - slow_after >= max(MIN_GAIN_MS, 0.1 * slow_before):
@@ -59,6 +72,8 @@ class MeasuredJudge:
                 self.prober.fixed_instances = None
             walked = Walked()
             for walk in (w for w in measurement.walks if w.kind == "instance"):
+                walked.outcome = walk.outcome
+                walked.steps += len(walk.steps)
                 for step in walk.steps:
                     ms = step.step.seconds * 1000
                     walked.add(step.pointer, ms if ms >= SLOW_STEP_MS else 0.0)
@@ -75,6 +90,8 @@ class Walked:
     """Per schema pointer written: milliseconds in slow steps, an abandoned step included."""
     stopped_at: str = ""
     """Where a step over budget stopped the walk."""
+    outcome: str = "complete"
+    steps: int = 0
 
     def add(self, pointer: str, ms: float) -> None:
         self.slow_ms[pointer] = self.slow_ms.get(pointer, 0.0) + ms

@@ -166,6 +166,20 @@ def test_the_recommendation_names_the_fastest_correct_engine_and_the_lmfe_way_ou
     assert "schemalint rewrite --measure --unsafe-fixes" in line
 
 
+def test_when_lmfe_fails_the_comparison_measures_lmfe_on_the_unsafe_rewrite() -> None:
+    schema = json.loads((PATHOLOGICAL / "free_dict.json").read_text(encoding="utf-8"))
+    comparing = ComparingProber(MeasureSettings(budget=8.0, step_budget=2.0), ["lmfe"])
+    comparing.prepare()
+    measurement = comparing.measure(analyse(schema, detect_settings("0.11.3", False)))
+    comparison = measurement.engines
+    assert comparison is not None and comparison.lmfe_rewritten is not None
+    assert not comparison.runs[0].correct  # LMFE stops silently inside the free dict
+    assert comparison.lmfe_rewritten.run.correct  # and writes it once the rewrite drops `true`
+    line = comparison.recommendation()
+    assert "`schemalint rewrite --unsafe-fixes` (1 change) takes its worst step from" in line
+    assert comparison.to_json()["lmfe_rewritten"]["correct"]
+
+
 @installed("llguidance")
 def test_check_measure_engine_prints_the_side_by_side_table_and_json() -> None:
     arguments = ["check", "--measure", "--engine", "lmfe,llguidance", "--budget", "8"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
@@ -35,6 +36,30 @@ def test_measured_report_has_the_table_and_a_chart_per_walk(tmp_path: Path) -> N
     assert "Measured with mistral-v1 (32,000 tokens), LMFE 0.11.3." in html
     assert html.count("<svg") == 4  # the instance walk and three random walks
     assert re.search(r"<polyline[^>]+points=\"[0-9., ]+\"", html)
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("llguidance") is None,
+    reason="llguidance is not installed here: pip install 'schemalint[engines]'",
+)
+def test_engine_comparison_has_a_row_per_engine_the_pointers_and_the_recommendation(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "report.html"
+    flags = ["--measure", "--engine", "lmfe,llguidance", "--budget", "8", "--step-budget", "2"]
+    path = str(SAMPLES / "pathological" / "free_dict.json")
+    result = runner.invoke(app, ["check", path, "--report", str(target), *flags])
+    assert result.exit_code == 1, result.stderr
+    html = target.read_text(encoding="utf-8")
+    section = html[html.index("<h3>Engines, same walks</h3>") :]
+    assert "<th>compile ms</th>" not in section  # numbers are right-aligned, headers too
+    assert "<th class=num>compile ms</th>" in section and "<th>correct</th>" in section
+    lmfe, llguidance = re.findall(r"<tr><td>(lmfe|llguidance) [^<]*</td>(.*?)</tr>", section)
+    assert "<td>no</td>" in lmfe[1] and "silent-stop" in lmfe[1]
+    assert "<td>yes</td>" in llguidance[1] and "<td>ok</td>" in llguidance[1]
+    assert "<h3>Worst step per pointer, ms</h3>" in section
+    assert "<strong>Recommendation:</strong> use llguidance" in section
+    assert "SM505" in html  # the finding that says so
 
 
 def test_report_loads_nothing_from_the_network(tmp_path: Path) -> None:

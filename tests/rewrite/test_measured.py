@@ -43,6 +43,16 @@ def test_a_change_that_removes_slow_steps_is_kept(judge: MeasuredJudge) -> None:
     assert "applied" in verdict.reason
 
 
+def test_a_change_that_lets_lmfe_write_a_valid_instance_it_failed_is_kept(
+    judge: MeasuredJudge,
+) -> None:
+    # LMFE 0.11.3 raises on a string with both a pattern and a length (SL408).
+    before, after = with_note(pattern="^.+$", maxLength=80), with_note(maxLength=80)
+    verdict = judge(before, after, ("/properties/note",))
+    assert verdict.keep
+    assert verdict.reason == "the walk ended 'error' before and 'complete' after: applied"
+
+
 def test_a_change_where_measurement_finds_nothing_slow_is_not_kept(
     judge: MeasuredJudge,
 ) -> None:

@@ -1,0 +1,169 @@
+"""SM5xx: how the other engines compared by ``check --measure --engine`` fare with the schema.
+
+Read off the same walks LMFE's SM1xx-SM4xx rules read, run through xgrammar, llguidance (any
+engine but LMFE: LMFE's own failures are SM202, SM302, SM304, SM305 and SM401). Each rule is
+silent unless engines were compared, and each message names the engine and its version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from schemalint.analysis import Analysis
+from schemalint.checks.base import Option, Options, rule
+from schemalint.model import Applicability, Fix, Severity, Violation
+
+if TYPE_CHECKING:
+    from schemalint.engines.compare import EngineRun
+    from schemalint.measure.probe import MeasuredWalk
+
+_ANOTHER_ENGINE = Fix(
+    "Use an engine that handles this schema (see the recommendation line and SM505), or change "
+    "the keyword the engine names.",
+    Applicability.DISPLAY_ONLY,
+)
+
+
+def _other_engines(analysis: Analysis) -> Iterator[EngineRun]:
+    """The measured runs of every compared engine but LMFE."""
+    measurement = analysis.measurement
+    comparison = measurement.engines if measurement else None
+    if comparison is None:
+        return
+    for run in comparison.runs:
+        if run.name != "lmfe" and not run.skipped and run.measurement is not None:
+            yield run
+
+
+def _label(run: EngineRun) -> str:
+    return f"{run.name} {run.version}".strip()
+
+
+def _where(analysis: Analysis, walk: MeasuredWalk) -> str:
+    """The pointer of the node being written where the walk ended."""
+    where = walk.stuck or (walk.steps[-1] if walk.steps else None)
+    return where.pointer if where and where.pointer in analysis.by_pointer else ""
+
+
+@rule(
+    "SM501",
+    "engine-rejects-schema",
+    Severity.HIGH,
+    "A compared engine refuses to compile the schema.",
+)
+def engine_rejects_schema(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for run in _other_engines(analysis):
+        if run.compile_error:
+            error = run.compile_error.removeprefix(f"{run.name} cannot compile the schema: ")
+            yield Violation(
+                "",
+                f"{_label(run)} cannot compile the schema: {error}",
+                _ANOTHER_ENGINE,
+                {"engine": run.name, "version": run.version, "error": error},
+            )
+
+
+@rule(
+    "SM502",
+    "engine-rejects-valid-instance",
+    Severity.HIGH,
+    "A compared engine cannot write a valid instance: it refuses its text or stops early.",
+)
+def engine_rejects_valid_instance(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for run in _other_engines(analysis):
+        if run.compile_error:
+            continue  # SM501 says why every walk failed
+        for walk in run.dead_end_walks():
+            where = walk.steps[-1].step.offset if walk.steps else 0
+            yield Violation(
+                _where(analysis, walk),
+                f"{_label(run)} cannot write {walk.label}: {walk.outcome} after "
+                f"{walk.text[max(0, where - 40) : where]!r}: {walk.detail}",
+                _ANOTHER_ENGINE,
+                {"engine": run.name, "walk": walk.label, "outcome": walk.outcome},
+            )
+
+
+@rule(
+    "SM503",
+    "engine-accepts-invalid-output",
+    Severity.MEDIUM,
+    "A compared engine let a random walk finish with output jsonschema rejects: it ignores a "
+    "keyword.",
+)
+def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for run in _other_engines(analysis):
+        for walk in run.invalid_output_walks():
+            shown = walk.text if len(walk.text) <= 120 else walk.text[:117] + "..."
+            yield Violation(
+                "",
+                f"{_label(run)} let {walk.label} end with output the schema rejects "
+                f"({walk.problem}): {shown!r}",
+                Fix(
+                    "Validate the output with jsonschema after generation, or use an engine "
+                    "that enforces the keyword.",
+                    Applicability.DISPLAY_ONLY,
+                ),
+                {"engine": run.name, "walk": walk.label, "problem": walk.problem},
+            )
+
+
+@rule(
+    "SM504",
+    "engine-over-budget",
+    Severity.HIGH,
+    "A compared engine's compile or step ran past the same budget LMFE's steps are held to.",
+)
+def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    for run in _other_engines(analysis):
+        assert run.measurement is not None
+        for walk in run.measurement.walks:
+            if walk.outcome == "step-budget":
+                yield Violation(
+                    _where(analysis, walk),
+                    f"{_label(run)}: {walk.detail} ({walk.label})",
+                    _ANOTHER_ENGINE,
+                    {"engine": run.name, "walk": walk.label, "waited_s": walk.stuck_seconds},
+                )
+
+
+@rule(
+    "SM505",
+    "faster-engine-available",
+    Severity.INFO,
+    "Another compared engine writes this schema correctly where LMFE fails or is slow.",
+    options=(Option("lmfe-worst-ms", 100, "LMFE's worst step (ms) that counts as slow."),),
+)
+def faster_engine_available(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    comparison = measurement.engines if measurement else None
+    lmfe = comparison.run("lmfe") if comparison else None
+    if comparison is None or lmfe is None or lmfe.skipped:
+        return
+    best = next((run for run in comparison.correct() if run.name != "lmfe"), None)
+    if best is None or best.worst_ms is None:
+        return
+    lmfe_worst = lmfe.worst_ms or 0.0
+    if lmfe.correct and (lmfe_worst < options["lmfe-worst-ms"] or lmfe_worst < 2 * best.worst_ms):
+        return
+    from schemalint.engines.compare import worst_label
+
+    state = f"worst step {worst_label(lmfe)}" + ("" if lmfe.correct else f", {lmfe.fault()}")
+    yield Violation(
+        "",
+        f"{_label(best)} writes every walked instance correctly with a worst step of "
+        f"{worst_label(best)} where LMFE {lmfe.version} has {state}: {comparison.recommendation()}",
+        Fix(
+            f"Constrain generation with {best.name} (rules/SM505.md shows how to plug it into "
+            "exllamav2), or stay on LMFE with `schemalint rewrite --measure --unsafe-fixes`.",
+            Applicability.DISPLAY_ONLY,
+        ),
+        {
+            "engine": best.name,
+            "version": best.version,
+            "worst_ms": round(best.worst_ms, 3),
+            "lmfe_worst_ms": round(lmfe_worst, 3),
+            "lmfe_correct": lmfe.correct,
+        },
+    )
