@@ -106,6 +106,10 @@ def check(
     step_budget: Annotated[
         float, typer.Option(min=0.01, help="Seconds one enforcer step may take.")
     ] = 3.0,
+    compile_budget: Annotated[
+        float,
+        typer.Option(min=0.0, help="Extra seconds an --engine may take to compile the schema."),
+    ] = 10.0,
     instance: Annotated[
         Path | None, typer.Option(help="Instances to walk, one JSON per line (default: generated).")
     ] = None,
@@ -159,6 +163,7 @@ def check(
                     tokenizer=tokenizer,
                     budget=budget,
                     step_budget=step_budget,
+                    compile_budget=compile_budget,
                     use_cache=not no_cache,
                     instances=instance,
                     seed=seed,

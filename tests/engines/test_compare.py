@@ -192,6 +192,19 @@ def test_check_measure_engine_prints_the_side_by_side_table_and_json() -> None:
     assert comparison["engines"][0]["dead_ends"] and comparison["engines"][1]["correct"]
 
 
+@installed("xgrammar")
+def test_compile_budget_bounds_how_long_an_engine_may_compile() -> None:
+    # xgrammar 0.2.8 takes seconds to compile a string with a large maxLength.
+    path = PATHOLOGICAL / "reason_maxlength_one_branch.json"
+    arguments = ["check", "--measure", "--engine", "xgrammar", "-f", "json", str(path)]
+    started = time.perf_counter()
+    budgets = ["--budget", "6", "--step-budget", "0.2", "--compile-budget", "0.3"]
+    result = runner.invoke(app, [*arguments, *budgets])
+    assert time.perf_counter() - started < 20
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert any(f["code"] == "SM504" and "compile" in f["message"] for f in findings)
+
+
 def test_an_unknown_engine_is_a_usage_error() -> None:
     result = runner.invoke(app, ["check", "--measure", "--engine", "nope", str(SAMPLES)])
     assert result.exit_code == 2
