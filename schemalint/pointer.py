@@ -21,6 +21,11 @@ def split(pointer: str) -> list[str]:
     return [unescape(token) for token in pointer[1:].split("/")]
 
 
+def within(pointer: str, root: str) -> bool:
+    """Whether ``pointer`` is ``root`` or points inside it."""
+    return pointer == root or pointer.startswith(root + "/")
+
+
 def rebase(pointer: str, old_prefix: str, new_prefix: str) -> str | None:
     """Move ``pointer`` from under ``old_prefix`` to under ``new_prefix``; None if not under it."""
     if pointer == old_prefix:

@@ -95,11 +95,10 @@ def engine_rejects_valid_instance(analysis: Analysis, options: Options) -> Itera
 def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for run in _other_engines(analysis):
         for walk in run.invalid_output_walks():
-            shown = walk.text if len(walk.text) <= 120 else walk.text[:117] + "..."
             yield Violation(
                 "",
                 f"{_label(run)} let {walk.label} end with output the schema rejects "
-                f"({walk.problem}): {shown!r}",
+                f"({walk.problem}): {walk.shown_text!r}",
                 Fix(
                     "Validate the output with jsonschema after generation, or use an engine "
                     "that enforces the keyword.",

@@ -209,11 +209,10 @@ def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Vi
         return
     for walk in measurement.walks:
         if walk.let_invalid_through:
-            shown = walk.text if len(walk.text) <= 120 else walk.text[:117] + "..."
             yield Violation(
                 "",
                 f"the enforcer let {walk.label} end with output the schema rejects "
-                f"({walk.problem}): {shown!r}",
+                f"({walk.problem}): {walk.shown_text!r}",
                 Fix(
                     "Validate generated output with jsonschema; see SL3xx for keywords LMFE "
                     "does not enforce.",

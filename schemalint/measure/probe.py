@@ -104,6 +104,11 @@ class MeasuredWalk:
             and not self.problem.startswith("not JSON")
         )
 
+    @property
+    def shown_text(self) -> str:
+        """The walked text, cut to 120 characters for a message."""
+        return self.text if len(self.text) <= 120 else self.text[:117] + "..."
+
     def to_json(self) -> dict[str, Any]:
         times = [s.step.seconds * 1000 for s in self.steps]
         return {

@@ -194,7 +194,7 @@ def _changed_subschemas(analysis: Analysis, changes: list[Change]) -> list[str]:
                 if not pointer:
                     break
             found.add(pointer)
-    return sorted(p for p in found if not any(p != q and p.startswith(q + "/") for q in found))
+    return sorted(p for p in found if not any(p != q and jp.within(p, q) for q in found))
 
 
 def _meta_problem(schema: Any, pointers: list[str]) -> str | None:

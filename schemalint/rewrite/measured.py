@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemalint import pointer as jp
 from schemalint.analysis import analyse
 from schemalint.lmfe import EnforcerSettings
 from schemalint.measure.instances import generate_instance
@@ -101,4 +102,4 @@ class Walked:
 
 
 def _under(pointer: str, roots: tuple[str, ...]) -> bool:
-    return any(pointer == root or pointer.startswith(root + "/") for root in roots)
+    return any(jp.within(pointer, root) for root in roots)

@@ -61,7 +61,7 @@ def _apply_one(document: Any, operation: Operation) -> Any:
 
 def overlaps(first: str, second: str) -> bool:
     """Whether two pointers touch the same part of a document (one contains the other)."""
-    return first == second or first.startswith(second + "/") or second.startswith(first + "/")
+    return jp.within(first, second) or jp.within(second, first)
 
 
 def to_json(operations: list[Operation]) -> list[dict[str, Any]]:
