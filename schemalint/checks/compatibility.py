@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from schemalint.analysis import Analysis
 from schemalint.checks.base import Option, Options, rule
+from schemalint.engines import LMFE_SLOW_MS
 from schemalint.model import Applicability, Fix, Severity, Violation
 
 if TYPE_CHECKING:
@@ -85,27 +86,47 @@ def engine_rejects_valid_instance(analysis: Analysis, options: Options) -> Itera
             )
 
 
+_VALIDATE_OUTPUT = Fix(
+    "Validate the output with jsonschema after generation, or use an engine that enforces the "
+    "keyword.",
+    Applicability.DISPLAY_ONLY,
+)
+
+
 @rule(
     "SM503",
     "engine-accepts-invalid-output",
     Severity.MEDIUM,
-    "A compared engine let a random walk finish with output jsonschema rejects: it ignores a "
-    "keyword.",
+    "A compared engine ignores a keyword: it says so when compiling, or a random walk finishes "
+    "with output jsonschema rejects.",
 )
 def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for run in _other_engines(analysis):
+        for warning in run.compile_warnings:
+            yield Violation(
+                _named_pattern(analysis, warning),
+                f"{_label(run)} ignores part of the schema; its compiler says: {warning}",
+                _VALIDATE_OUTPUT,
+                {"engine": run.name, "warning": warning},
+            )
         for walk in run.invalid_output_walks():
             yield Violation(
                 "",
                 f"{_label(run)} let {walk.label} end with output the schema rejects "
                 f"({walk.problem}): {walk.shown_text!r}",
-                Fix(
-                    "Validate the output with jsonschema after generation, or use an engine "
-                    "that enforces the keyword.",
-                    Applicability.DISPLAY_ONLY,
-                ),
+                _VALIDATE_OUTPUT,
                 {"engine": run.name, "walk": walk.label, "problem": walk.problem},
             )
+
+
+def _named_pattern(analysis: Analysis, warning: str) -> str:
+    """The ``pattern`` an engine's warning quotes (xgrammar ends its regex warnings with the
+    regex), else the root."""
+    for node in analysis.used_nodes:
+        pattern = node.schema.get("pattern") if isinstance(node.schema, dict) else None
+        if isinstance(pattern, str) and pattern and warning.endswith(pattern):
+            return node.pointer
+    return ""
 
 
 @rule(
@@ -117,14 +138,22 @@ def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Itera
 def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for run in _other_engines(analysis):
         assert run.measurement is not None
+        stalls: dict[tuple[str, bool], list[MeasuredWalk]] = {}
         for walk in run.measurement.walks:
             if walk.outcome == "step-budget":
-                yield Violation(
-                    _where(analysis, walk),
-                    f"{_label(run)}: {walk.detail} ({walk.label})",
-                    _ANOTHER_ENGINE,
-                    {"engine": run.name, "walk": walk.label, "waited_s": walk.stuck_seconds},
-                )
+                key = (_where(analysis, walk), walk.detail.startswith("compile"))
+                stalls.setdefault(key, []).append(walk)
+        # One finding per stall: a compile over budget stalls every walk the same way.
+        for (where, compiling), walks in stalls.items():
+            waited = max(walk.stuck_seconds for walk in walks)
+            labels = ", ".join(walk.label for walk in walks)
+            what = "compile" if compiling else "step"
+            yield Violation(
+                where,
+                f"{_label(run)}: {what} abandoned after {waited:.2f} s ({labels})",
+                _ANOTHER_ENGINE,
+                {"engine": run.name, "walks": [w.label for w in walks], "waited_s": waited},
+            )
 
 
 @rule(
@@ -132,7 +161,7 @@ def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violati
     "faster-engine-available",
     Severity.INFO,
     "Another compared engine writes this schema correctly where LMFE fails or is slow.",
-    options=(Option("lmfe-worst-ms", 100, "LMFE's worst step (ms) that counts as slow."),),
+    options=(Option("lmfe-worst-ms", LMFE_SLOW_MS, "LMFE's worst step (ms) that counts as slow."),),
 )
 def faster_engine_available(analysis: Analysis, options: Options) -> Iterator[Violation]:
     measurement = analysis.measurement

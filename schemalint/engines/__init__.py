@@ -18,6 +18,10 @@ ENGINES = {
     "llguidance": "schemalint.engines.llguidance:LlguidanceEngine",
 }
 
+#: LMFE's worst step (ms) from which LMFE counts as slow: SM505's default threshold, and the
+#: point from which a comparison also measures LMFE on the rewritten schema.
+LMFE_SLOW_MS = 100
+
 
 class UnknownEngine(ValueError):
     """An engine name that is not in the registry (a usage error, exit code 2)."""
@@ -43,6 +47,7 @@ def load_engine(name: str) -> Engine:
 
 __all__ = [
     "ENGINES",
+    "LMFE_SLOW_MS",
     "Engine",
     "EngineUnavailable",
     "UnknownEngine",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.analysis import Analysis
-from schemalint.engines import EngineUnavailable, load_engine
+from schemalint.engines import LMFE_SLOW_MS, EngineUnavailable, load_engine
 from schemalint.engines.base import Engine, vocabulary
 from schemalint.measure.probe import (
     MeasuredWalk,
@@ -73,6 +73,8 @@ class EngineRun:
     setup_seconds: float = 0.0
     compile_seconds: float | None = None
     """Median compile time over the walks (None for LMFE, which compiles lazily per step)."""
+    compile_warnings: tuple[str, ...] = ()
+    """What the engine printed while compiling: parts of the schema it says it ignores."""
     measurement: Measurement | None = None
 
     @property
@@ -150,6 +152,8 @@ class EngineRun:
             return "rejects a valid instance"
         if self.accepted_invalid():
             return "lets invalid output through"
+        if self.compile_warnings:
+            return "ignores part of the schema"
         if self.over_budget():
             return "runs over budget"
         return "" if self.correct else "was not measured"
@@ -164,6 +168,7 @@ class EngineRun:
             and not self.dead_ends()
             and not self.over_budget()
             and not self.accepted_invalid()
+            and not self.compile_warnings
             and any(
                 w.kind == "instance" and w.outcome == "complete" for w in self.measurement.walks
             )
@@ -190,6 +195,7 @@ class EngineRun:
             "correct": self.correct,
             "compile_error": self.compile_error,
             "compile_over_budget": self.compile_over_budget(),
+            "compile_warnings": list(self.compile_warnings),
             "dead_ends": self.dead_ends(),
             "over_budget": self.over_budget(),
             "accepted_invalid": self.accepted_invalid(),
@@ -201,10 +207,6 @@ class EngineRun:
             if measured
             else [],
         }
-
-
-#: LMFE's worst step (ms) from which the comparison also measures LMFE on the rewrite.
-LMFE_SLOW_MS = 100.0
 
 
 @dataclass(frozen=True)
@@ -362,6 +364,7 @@ class Comparer:
                 comparison.runs.append(EngineRun(name, version, skipped=skipped))
                 continue
             prober.compile_seconds.clear()
+            prober.compile_warnings.clear()
             measurement = prober.measure(analysis)
             compiled = prober.compile_seconds
             comparison.runs.append(
@@ -370,6 +373,7 @@ class Comparer:
                     version,
                     setup_seconds=self.setup_seconds.get(name, 0.0),
                     compile_seconds=statistics.median(compiled) if compiled else None,
+                    compile_warnings=tuple(prober.compile_warnings),
                     measurement=measurement,
                 )
             )

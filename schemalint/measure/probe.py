@@ -256,6 +256,8 @@ class Prober:
         ``MeasureSettings.compile_budget``)."""
         self.compile_seconds: list[float] = []
         """Every walk's compile time, in the order walked."""
+        self.compile_warnings: list[str] = []
+        """The distinct warnings the engine printed while compiling."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
         self._user_instances = self._read_instances()
@@ -292,6 +294,8 @@ class Prober:
     def _compiled(self, result: WalkResult) -> WalkResult:
         if result.compile_seconds is not None:
             self.compile_seconds.append(result.compile_seconds)
+        new = [line for line in result.compile_warnings if line not in self.compile_warnings]
+        self.compile_warnings.extend(new)
         return result
 
     def measure(self, analysis: Analysis) -> Measurement:

@@ -8,11 +8,15 @@ step or the whole walk passes its budget. LMFE and the engines compared with it 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import random
+import re
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
@@ -62,6 +66,8 @@ class WalkResult:
     """How long the step that hit a budget had run when it was abandoned."""
     compile_seconds: float | None = None
     """How long the worker took to compile the schema, when it reports it (other engines)."""
+    compile_warnings: tuple[str, ...] = ()
+    """What the engine wrote to stderr while compiling (xgrammar's "... is ignored")."""
 
     @property
     def seconds(self) -> float:
@@ -148,7 +154,7 @@ def _collect(
     receiver: Connection, budget: Budget, result: WalkResult, progress: Progress | None
 ) -> None:
     last = time.perf_counter()
-    compiling = budget.compile_seconds > 0
+    compiling = True  # the worker's first message ends its compile
     while True:
         allowance = budget.step_seconds + (budget.compile_seconds if compiling else 0.0)
         wait = min(allowance, budget.remaining())
@@ -174,7 +180,7 @@ def _collect(
             if progress is not None:
                 progress(len(result.steps))
         elif message[0] == "compiled":
-            result.compile_seconds = message[1]
+            _, result.compile_seconds, result.compile_warnings = message
         else:
             _, result.outcome, result.detail, generated = message
             result.text = generated if generated is not None else result.text
@@ -213,17 +219,45 @@ def _longest_continuation(
 
 
 def _compile(sender: Connection, subject: Subject) -> Matcher | None:
-    """The schema's matcher, its compile time reported; None (reported) if the engine refuses."""
+    """The schema's matcher, its compile time and warnings reported; None (reported) if the
+    engine refuses."""
     started = time.perf_counter()
     try:
-        matcher = subject.engine.compile(subject.schema, subject.prepared)
+        with _stderr_lines() as warnings:
+            matcher = subject.engine.compile(subject.schema, subject.prepared)
     except Exception as error:  # engines refuse some schemas outright
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
         detail = f"{subject.engine.name} cannot compile the schema: {type(error).__name__}: {first}"
         sender.send(("end", "error", detail, None))
         return None
-    sender.send(("compiled", time.perf_counter() - started))
+    sender.send(("compiled", time.perf_counter() - started, tuple(warnings)))
     return matcher
+
+
+#: A native engine's log prefix: ``[01:04:46] /project/cpp/fsm_builder.cc:1311: ``.
+_LOG_PREFIX = re.compile(r"^(\[[\d:.]+\]\s*)?(\S+:\d+:\s*)?")
+
+
+@contextlib.contextmanager
+def _stderr_lines() -> Iterator[list[str]]:
+    """Collect what is written to file descriptor 2 (native code included) inside the block:
+    its distinct lines, log prefixes removed. Only ever used in a walk's worker process."""
+    lines: list[str] = []
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            for line in sink.read().decode("utf-8", "replace").splitlines():
+                cleaned = _LOG_PREFIX.sub("", line.strip())
+                if cleaned and cleaned not in lines:
+                    lines.append(cleaned)
 
 
 def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[Mask, float] | None:

@@ -114,6 +114,27 @@ def test_xgrammar_rejects_an_escaped_quote_in_a_length_bounded_string() -> None:
     assert not run("llguidance", schema, instance).dead_ends()
 
 
+@installed("xgrammar")
+def test_what_an_engine_says_it_ignores_when_compiling_is_a_finding_at_that_pattern(
+    tmp_path: Path,
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": "^(?=.*x)[a-z]+$"}},
+        "required": ["code"],
+    }
+    path = tmp_path / "lookahead.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    arguments = ["check", "--measure", "--engine", "xgrammar", "--budget", "8", "-f", "json"]
+    report = json.loads(runner.invoke(app, [*arguments, str(path)]).stdout)["files"][0]
+    ignored = [f for f in report["findings"] if f["code"] == "SM503" and "warning" in f["evidence"]]
+    assert len(ignored) == 1, "each distinct warning once, however many walks compiled"
+    assert ignored[0]["pointer"] == "/properties/code"
+    assert "Lookahead assertion is not supported" in ignored[0]["message"]
+    (xgrammar,) = report["measurement"]["engine_comparison"]["engines"]
+    assert xgrammar["compile_warnings"] and not xgrammar["correct"]
+
+
 def test_a_missing_engine_is_skipped_with_its_install_hint_never_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -202,7 +223,9 @@ def test_compile_budget_bounds_how_long_an_engine_may_compile() -> None:
     result = runner.invoke(app, [*arguments, *budgets])
     assert time.perf_counter() - started < 20
     findings = json.loads(result.stdout)["files"][0]["findings"]
-    assert any(f["code"] == "SM504" and "compile" in f["message"] for f in findings)
+    over_budget = [f for f in findings if f["code"] == "SM504"]
+    assert len(over_budget) == 1, "one finding for the compile, however many walks it stalled"
+    assert "compile abandoned" in over_budget[0]["message"]
 
 
 def test_an_unknown_engine_is_a_usage_error() -> None:
@@ -244,6 +267,25 @@ class _Stalling:
 
     def problem(self) -> str:
         return ""
+
+
+class _SlowCompile(_Stalling):
+    """An engine whose compile never ends."""
+
+    name = "slow-compile"
+
+    def compile(self, schema: Any, prepared: Any) -> Any:
+        time.sleep(60)
+
+
+def test_a_compile_that_never_ends_is_reported_as_a_compile_even_without_an_allowance() -> None:
+    settings = MeasureSettings(budget=5.0, step_budget=0.3, random_walks=0, compile_budget=0.0)
+    engine = EngineProber(settings, _SlowCompile())
+    analysis = analyse(normalise({"type": "string"}).schema, detect_settings("0.11.3", False))
+    run = EngineRun("slow-compile", "0", measurement=engine.measure(analysis))
+    assert run.measurement is not None
+    assert run.measurement.walks[0].detail.startswith("compile abandoned after 0.3")
+    assert run.compile_over_budget() and run.step_ms() == []
 
 
 def test_an_engine_step_is_abandoned_at_the_same_step_budget_as_lmfe() -> None:
