@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -213,8 +214,16 @@ class EngineRun:
 class LmfeRewritten:
     """LMFE measured again on the schema ``schemalint rewrite --unsafe-fixes`` makes of it."""
 
-    changes: int
+    rewrites: tuple[str, ...]
+    """The rewrite behind each change made, in the order applied."""
     run: EngineRun
+
+    def changes(self) -> str:
+        """``"3 changes: inline-refs x2, thought-first"``."""
+        counts = Counter(self.rewrites)
+        names = ", ".join(name + (f" x{n}" if n > 1 else "") for name, n in counts.items())
+        total = len(self.rewrites)
+        return f"{total} change{'' if total == 1 else 's'}: {names}"
 
 
 @dataclass
@@ -243,7 +252,7 @@ class Comparison:
             state = "correct" if after.correct else f"still {after.fault()}"
             lmfe_note = (
                 f"; to stay on LMFE (exllamav2), `schemalint rewrite --unsafe-fixes` "
-                f"({rewritten.changes} change{'' if rewritten.changes == 1 else 's'}) takes its "
+                f"({rewritten.changes()}) takes its "
                 f"worst step from {worst_label(lmfe)} "
                 f"to {worst_label(after)} ({state}; add --measure to keep only the changes "
                 "that measure faster)"
@@ -287,7 +296,11 @@ class Comparison:
             "engines": [run.to_json() for run in self.runs],
             "lmfe_rewritten": None
             if rewritten is None
-            else {"changes": rewritten.changes, **rewritten.run.to_json()},
+            else {
+                "changes": len(rewritten.rewrites),
+                "rewrites": dict(Counter(rewritten.rewrites)),
+                **rewritten.run.to_json(),
+            },
             "recommendation": self.recommendation(),
         }
 
@@ -423,4 +436,4 @@ class ComparingProber(Prober):
             return None
         measurement = super().measure(analyse(result.schema, analysis.enforcer))
         run = EngineRun("lmfe", measurement.lmfe_version, measurement=measurement)
-        return LmfeRewritten(len(result.changes), run)
+        return LmfeRewritten(tuple(change.rewrite for change in result.changes), run)

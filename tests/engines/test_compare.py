@@ -197,8 +197,10 @@ def test_when_lmfe_fails_the_comparison_measures_lmfe_on_the_unsafe_rewrite() ->
     assert not comparison.runs[0].correct  # LMFE stops silently inside the free dict
     assert comparison.lmfe_rewritten.run.correct  # and writes it once the rewrite drops `true`
     line = comparison.recommendation()
-    assert "`schemalint rewrite --unsafe-fixes` (1 change) takes its worst step from" in line
-    assert comparison.to_json()["lmfe_rewritten"]["correct"]
+    rewrite = "`schemalint rewrite --unsafe-fixes` (1 change: drop-noop-keywords)"
+    assert f"{rewrite} takes its worst step from" in line
+    rewritten = comparison.to_json()["lmfe_rewritten"]
+    assert rewritten["correct"] and rewritten["rewrites"] == {"drop-noop-keywords": 1}
 
 
 @installed("llguidance")
