@@ -7,6 +7,7 @@ silent unless engines were compared, and each message names the engine and its v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -103,9 +104,11 @@ _VALIDATE_OUTPUT = Fix(
 def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for run in _other_engines(analysis):
         for warning in run.compile_warnings:
+            places = _warned_at(analysis, warning) or [""]
+            more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
             yield Violation(
-                _named_pattern(analysis, warning),
-                f"{_label(run)} ignores part of the schema; its compiler says: {warning}",
+                places[0],
+                f"{_label(run)} ignores part of the schema{more}; its compiler says: {warning}",
                 _VALIDATE_OUTPUT,
                 {"engine": run.name, "warning": warning},
             )
@@ -119,14 +122,26 @@ def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Itera
             )
 
 
-def _named_pattern(analysis: Analysis, warning: str) -> str:
-    """The ``pattern`` an engine's warning quotes (xgrammar ends its regex warnings with the
-    regex), else the root."""
-    for node in analysis.used_nodes:
-        pattern = node.schema.get("pattern") if isinstance(node.schema, dict) else None
-        if isinstance(pattern, str) and pattern and warning.endswith(pattern):
-            return node.pointer
-    return ""
+def _warned_at(analysis: Analysis, warning: str) -> list[str]:
+    """Where an engine's warning points: the subschemas whose ``pattern`` it quotes (xgrammar
+    ends its regex warnings with the regex), else those holding the first keyword it names
+    together with another it names ("format combined with minLength/maxLength")."""
+    schemas = [(n.pointer, n.schema) for n in analysis.used_nodes if isinstance(n.schema, dict)]
+    quoted = [
+        pointer
+        for pointer, schema in schemas
+        if isinstance(schema.get("pattern"), str)
+        and schema["pattern"]
+        and warning.endswith(schema["pattern"])
+    ]
+    if quoted:
+        return quoted
+    used = {keyword for _, schema in schemas for keyword in schema}
+    named = list(dict.fromkeys(w for w in re.findall(r"[$A-Za-z]+", warning) if w in used))
+    if len(named) < 2:
+        return []
+    lead, others = named[0], set(named[1:])
+    return [pointer for pointer, schema in schemas if lead in schema and others & set(schema)]
 
 
 @rule(

@@ -114,6 +114,18 @@ def test_xgrammar_rejects_an_escaped_quote_in_a_length_bounded_string() -> None:
     assert not run("llguidance", schema, instance).dead_ends()
 
 
+def compile_warnings_found(tmp_path: Path, schema: Any) -> tuple[list[Any], Any]:
+    """``check --measure --engine xgrammar`` on ``schema``: SM503's compile-warning findings
+    and xgrammar's row of the comparison."""
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    arguments = ["check", "--measure", "--engine", "xgrammar", "--budget", "8", "-f", "json"]
+    report = json.loads(runner.invoke(app, [*arguments, str(path)]).stdout)["files"][0]
+    found = [f for f in report["findings"] if f["code"] == "SM503" and "warning" in f["evidence"]]
+    (xgrammar,) = report["measurement"]["engine_comparison"]["engines"]
+    return found, xgrammar
+
+
 @installed("xgrammar")
 def test_what_an_engine_says_it_ignores_when_compiling_is_a_finding_at_that_pattern(
     tmp_path: Path,
@@ -123,16 +135,28 @@ def test_what_an_engine_says_it_ignores_when_compiling_is_a_finding_at_that_patt
         "properties": {"code": {"type": "string", "pattern": "^(?=.*x)[a-z]+$"}},
         "required": ["code"],
     }
-    path = tmp_path / "lookahead.json"
-    path.write_text(json.dumps(schema), encoding="utf-8")
-    arguments = ["check", "--measure", "--engine", "xgrammar", "--budget", "8", "-f", "json"]
-    report = json.loads(runner.invoke(app, [*arguments, str(path)]).stdout)["files"][0]
-    ignored = [f for f in report["findings"] if f["code"] == "SM503" and "warning" in f["evidence"]]
+    ignored, xgrammar = compile_warnings_found(tmp_path, schema)
     assert len(ignored) == 1, "each distinct warning once, however many walks compiled"
     assert ignored[0]["pointer"] == "/properties/code"
     assert "Lookahead assertion is not supported" in ignored[0]["message"]
-    (xgrammar,) = report["measurement"]["engine_comparison"]["engines"]
     assert xgrammar["compile_warnings"] and not xgrammar["correct"]
+
+
+@installed("xgrammar")
+def test_a_warning_naming_keywords_points_at_the_subschema_that_combines_them(
+    tmp_path: Path,
+) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "maxLength": 20},
+            "email": {"type": "string", "format": "email", "maxLength": 50},
+        },
+        "required": ["name", "email"],
+    }
+    (ignored,), _ = compile_warnings_found(tmp_path, schema)
+    assert "format combined with minLength/maxLength" in ignored["message"]
+    assert ignored["pointer"] == "/properties/email"
 
 
 def test_a_missing_engine_is_skipped_with_its_install_hint_never_an_error(
