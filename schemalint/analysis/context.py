@@ -56,6 +56,20 @@ class Analysis:
             node = self.by_pointer[ref.target]
         return node
 
+    def keyword_holder(self, schema_path: tuple[str | int, ...]) -> str:
+        """The pointer of the subschema holding the keyword at the end of a jsonschema
+        ``schema_path``. jsonschema leaves ``$ref`` steps out, so a token the subschema does not
+        have is looked up where its ``$ref`` leads ("" when the path cannot be followed)."""
+        pointer = ""
+        for index, token in enumerate(schema_path):
+            node = self.by_pointer.get(pointer)
+            held = isinstance(node.schema, dict) and token in node.schema if node else False
+            if not held and node is not None:
+                pointer = self.deref(node).pointer
+            if index < len(schema_path) - 1:
+                pointer = jp.join(pointer, token)
+        return pointer if pointer in self.by_pointer else ""
+
     def child(self, node: Node, *tokens: str | int) -> Node | None:
         return self.by_pointer.get(jp.join(node.pointer, *tokens))
 

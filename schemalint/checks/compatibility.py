@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from schemalint.analysis import Analysis
 from schemalint.checks.base import Option, Options, rule
+from schemalint.checks.measured import invalid_output_by_keyword, walks_text
 from schemalint.engines import LMFE_SLOW_MS
 from schemalint.model import Applicability, Fix, Severity, Violation
 
@@ -112,13 +113,17 @@ def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Itera
                 _VALIDATE_OUTPUT,
                 {"engine": run.name, "warning": warning},
             )
-        for walk in run.invalid_output_walks():
+        for where, walks in invalid_output_by_keyword(analysis, run.invalid_output_walks()):
             yield Violation(
-                "",
-                f"{_label(run)} let {walk.label} end with output the schema rejects "
-                f"({walk.problem}): {walk.shown_text!r}",
+                where,
+                f"{_label(run)} let {walks_text(walks)} end with output the schema rejects "
+                f"({walks[0].problem}): {walks[0].shown_text!r}",
                 _VALIDATE_OUTPUT,
-                {"engine": run.name, "walk": walk.label, "problem": walk.problem},
+                {
+                    "engine": run.name,
+                    "walks": [walk.label for walk in walks],
+                    "problem": walks[0].problem,
+                },
             )
 
 

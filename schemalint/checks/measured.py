@@ -8,10 +8,14 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from schemalint.analysis import Analysis
 from schemalint.checks.base import Option, Options, rule
 from schemalint.model import Applicability, Fix, Severity, Violation
+
+if TYPE_CHECKING:
+    from schemalint.measure.probe import MeasuredWalk
 
 _SEE_STATIC = Fix(
     "See the static findings at the same pointer (SL2xx) for the shape that causes it.",
@@ -207,19 +211,38 @@ def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Vi
     measurement = analysis.measurement
     if measurement is None:
         return
-    for walk in measurement.walks:
+    for where, walks in invalid_output_by_keyword(analysis, measurement.walks):
+        yield Violation(
+            where,
+            f"the enforcer let {walks_text(walks)} end with output the schema rejects "
+            f"({walks[0].problem}): {walks[0].shown_text!r}",
+            Fix(
+                "Validate generated output with jsonschema; see SL3xx for keywords LMFE "
+                "does not enforce.",
+                Applicability.DISPLAY_ONLY,
+            ),
+            {"walks": [walk.label for walk in walks], "problem": walks[0].problem},
+        )
+
+
+def invalid_output_by_keyword(
+    analysis: Analysis, walks: list[MeasuredWalk]
+) -> list[tuple[str, list[MeasuredWalk]]]:
+    """The random walks an engine let finish with invalid output, grouped by the subschema of
+    the keyword they fail: one finding per ignored keyword, however many walks show it."""
+    groups: dict[tuple[str, str | int], list[MeasuredWalk]] = {}
+    for walk in walks:
         if walk.let_invalid_through:
-            yield Violation(
-                "",
-                f"the enforcer let {walk.label} end with output the schema rejects "
-                f"({walk.problem}): {walk.shown_text!r}",
-                Fix(
-                    "Validate generated output with jsonschema; see SL3xx for keywords LMFE "
-                    "does not enforce.",
-                    Applicability.DISPLAY_ONLY,
-                ),
-                {"walk": walk.label, "problem": walk.problem},
-            )
+            keyword = walk.problem_at[-1] if walk.problem_at else ""
+            groups.setdefault((analysis.keyword_holder(walk.problem_at), keyword), []).append(walk)
+    return [(where, grouped) for (where, _), grouped in groups.items()]
+
+
+def walks_text(walks: list[MeasuredWalk]) -> str:
+    """``random (seed 1)``, or ``2 walks (random (seed 1), random (seed 2); the first shown)``."""
+    if len(walks) == 1:
+        return walks[0].label
+    return f"{len(walks)} walks ({', '.join(walk.label for walk in walks)}; the first shown)"
 
 
 @rule(

@@ -211,7 +211,8 @@ def _judge(variant: Variant, generation: Generation, settings: GenerateSettings)
         phase.parses = True
     except json.JSONDecodeError:
         phase.parses = False
-    phase.problem = output_problem(variant.schema, generation.text)
+    problem = output_problem(variant.schema, generation.text)
+    phase.problem = problem.message if problem else None
     if generation.stop in BUDGET_STOPS:
         path = prefix_path(generation.text)
         phase.pointer = jp.join("", *path)

@@ -91,6 +91,8 @@ class MeasuredWalk:
     kind: Literal["instance", "random"] = "instance"
     problem: str = ""
     """Why the text is not a valid instance, when it is not."""
+    problem_at: tuple[str | int, ...] = ()
+    """The schema path of the keyword the text fails (:attr:`OutputProblem.schema_path`)."""
 
     @property
     def let_invalid_through(self) -> bool:
@@ -336,7 +338,8 @@ class Prober:
             label=label,
             text=result.text,
             valid=problem is None,
-            problem=problem or "",
+            problem=problem.message if problem else "",
+            problem_at=problem.schema_path if problem else (),
             steps=[MeasuredStep(RANDOM, "", "random", step) for step in result.steps],
             outcome=result.outcome,
             detail=result.detail,
@@ -408,21 +411,31 @@ class Prober:
         )
 
 
-def output_problem(schema: Any, text: str) -> str | None:
+@dataclass(frozen=True)
+class OutputProblem:
+    """Why a text is not a valid instance: jsonschema's first error."""
+
+    message: str
+    schema_path: tuple[str | int, ...] = ()
+    """Where in the schema the failing keyword is (jsonschema's ``absolute_schema_path``,
+    through ``$ref``s as written); empty when the text is not JSON."""
+
+
+def output_problem(schema: Any, text: str) -> OutputProblem | None:
     """None when ``text`` is a valid instance of ``schema``, else the first reason why not."""
     try:
         instance = json.loads(text)
     except json.JSONDecodeError as error:
-        return f"not JSON: {error.msg} at character {error.pos}"
+        return OutputProblem(f"not JSON: {error.msg} at character {error.pos}")
     try:
         validator = validator_class_for(schema)(schema)
         first = next(iter(validator.iter_errors(instance)), None)
     except Exception as failure:  # a schema jsonschema itself cannot use
-        return f"cannot validate: {failure}"
+        return OutputProblem(f"cannot validate: {failure}")
     if first is None:
         return None
     where = "/" + "/".join(str(part) for part in first.absolute_path)
-    return f"{first.message} at {where}"
+    return OutputProblem(f"{first.message} at {where}", tuple(first.absolute_schema_path))
 
 
 def _is_valid(schema: Any, instance: Any) -> bool:

@@ -97,6 +97,20 @@ def test_escape_inside_a_pattern_string_is_a_rejected_valid_instance(tmp_path: P
     assert {f.code: f.severity.label for f in report.findings}.get("SM302") == "critical"
 
 
+def test_a_keyword_lmfe_ignores_is_one_finding_at_the_subschema_that_holds_it() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"count": {"$ref": "#/$defs/big"}},
+        "required": ["count"],
+        "$defs": {"big": {"type": "integer", "minimum": 1_000_000_000}},
+    }
+    settings = Settings(lmfe_version="0.11.3", strict_field_order=False, select=("SM401",))
+    report = check_data(schema, settings, prober=Prober(MeasureSettings(budget=8.0)))
+    (finding,) = report.findings  # three random walks write small integers: one finding
+    assert finding.pointer == "/$defs/big"
+    assert "3 walks" in finding.message and "less than the minimum" in finding.message
+
+
 def test_json_output_carries_the_measurement() -> None:
     result = runner.invoke(
         app, ["check", str(SAMPLES / "mcp_tools.json"), "--measure", "-f", "json"]
