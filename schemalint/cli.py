@@ -225,6 +225,13 @@ def rewrite(
         bool, typer.Option("--measure", help="Measure before and after with the real enforcer.")
     ] = False,
     budget: Annotated[float, typer.Option(min=0.1, help="Seconds per measurement.")] = 30.0,
+    instance: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --measure: instances of the original to walk before and (mapped forward) "
+            "after, one JSON per line (default: one generated)."
+        ),
+    ] = None,
 ) -> None:
     """Rewrite a schema so that it is fast to enforce; safe rewrites by default."""
     from schemalint.config import ConfigError, load_settings, parse_codes
@@ -249,7 +256,9 @@ def rewrite(
     if isinstance(document, LoadError):
         where = f":{document.position.line}:{document.position.column}" if document.position else ""
         raise _fail(f"{document.path}{where}: {document.message}")
-    prober = _rewrite_prober(budget) if measure else None
+    if instance is not None and not measure:
+        raise _fail("--instance needs --measure")
+    prober = _rewrite_prober(budget, instance, settings.strict_field_order) if measure else None
     judge = _measured_judge(prober, settings) if prober and unsafe_fixes else None
     try:
         result = rewrite_document(document, settings, unsafe_fixes, judge)
@@ -332,13 +341,17 @@ def _measuring_prober(engine: str, settings: Any, progress: Any) -> Any:
     return ComparingProber(settings, names, progress)
 
 
-def _rewrite_prober(budget: float) -> Any:
+def _rewrite_prober(budget: float, instances: Path | None, strict_field_order: bool | None) -> Any:
+    """LMFE configured as the rewrite assumes generation runs (strict field order or not)."""
     from schemalint.measure import SetupError
-    from schemalint.measure.probe import MeasureSettings, Prober
+    from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
 
-    # No random walks: their findings vary with the sampled text, not with the rewrite.
-    prober = Prober(MeasureSettings(budget=budget, random_walks=0))
+    config = enforcer_config(strict_field_order)
     try:
+        # No random walks: their findings vary with the sampled text, not with the rewrite.
+        prober = Prober(
+            MeasureSettings(budget=budget, random_walks=0, instances=instances, config=config)
+        )
         prober.prepare()
     except SetupError as error:
         raise _fail(str(error)) from None
@@ -360,7 +373,7 @@ def _print_before_after(document: Any, result: Any, settings: Any, prober: Any) 
 
     from schemalint.rewrite.compare import before_and_after
 
-    table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", box=None)
+    table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", "walks", box=None)
     for row in before_and_after(document, result, settings, prober):
         table.add_row(
             row.label,
@@ -369,6 +382,7 @@ def _print_before_after(document: Any, result: Any, settings: Any, prober: Any) 
             f"{row.median_allowed:,}",
             f"{row.walk_seconds:.2f}",
             row.risk,
+            row.walks,
         )
     Console(stderr=True).print(table)
 

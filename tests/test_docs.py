@@ -19,7 +19,10 @@ from tests.conftest import ROOT
 
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
 #: Settings a page's examples are judged under, for rules that depend on the enforcer.
-PAGE_SETTINGS: dict[str, dict[str, Any]] = {"SL204": {"lmfe_version": "0.10.7"}}
+PAGE_SETTINGS: dict[str, dict[str, Any]] = {
+    "SL204": {"lmfe_version": "0.10.7"},
+    "SL411": {"strict_field_order": True},
+}
 #: Budgets a measured rule's page is judged under (default: 1 s a step, 5 s in all).
 PAGE_BUDGETS: dict[str, dict[str, float]] = {
     "SM102": {"step_budget": 10.0, "budget": 3.0},

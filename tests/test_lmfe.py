@@ -88,10 +88,12 @@ def serialise(instance: Any) -> str:
     return json.dumps(instance)
 
 
-def lmfe_run(schema: dict[str, Any], text: str) -> LmfeRun:
+def lmfe_run(
+    schema: dict[str, Any], text: str, config: CharacterLevelParserConfig = CONFIG
+) -> LmfeRun:
     """Feed ``text`` to LMFE's character-level JSON-schema parser and say where it stopped."""
     try:
-        parser = JsonSchemaParser(schema, CONFIG)
+        parser = JsonSchemaParser(schema, config)
     except Exception as exc:
         return LmfeRun(Stage.RAISED_CONSTRUCT, "", exc)
     for index, char in enumerate(text):
@@ -671,3 +673,25 @@ def test_token_enforcer_consequence_of_raise(
     else:
         assert what == "eos_only"
         assert "Unknown LMFormatEnforcer Problem" in caplog.text
+
+
+# ------------------------------------------------ strict field order (SL411, strict-order)
+
+STRICT = CharacterLevelParserConfig(
+    alphabet=COMPLETE_ALPHABET,
+    max_consecutive_whitespaces=12,
+    force_json_field_order=True,
+    max_json_array_length=20,
+)
+_A_B_C = {
+    "type": "object",
+    "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}, "c": {"type": "integer"}},
+    "required": ["a", "c"],
+}
+
+
+def test_strict_field_order_writes_required_keys_first_and_optional_ones_after_them() -> None:
+    in_listed_order = lmfe_run(_A_B_C, serialise({"a": 1, "b": 3, "c": 2}), STRICT)
+    assert in_listed_order.stage is Stage.REJECTED and in_listed_order.prefix == '{"a": 1, "'
+    assert lmfe_run(_A_B_C, serialise({"a": 1, "c": 2, "b": 3}), STRICT).accepted
+    assert lmfe_run(_A_B_C, serialise({"a": 1, "b": 3, "c": 2})).accepted  # any order otherwise

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
+from schemalint.analysis.unions import generation_order
 from schemalint.checks.base import Options, rule
 from schemalint.lmfe import IGNORED_KEYWORDS
 from schemalint.model import Applicability, Fix, Severity, Violation
@@ -332,3 +333,40 @@ def unresolvable_ref(analysis: Analysis, options: Options) -> Iterator[Violation
     for ref in analysis.used_refs:
         if ref.status == "unresolvable":
             yield Violation(jp.join(ref.source, "$ref"), f"$ref '{ref.value}' does not resolve")
+
+
+@rule(
+    "SL411",
+    "properties-out-of-strict-order",
+    Severity.MEDIUM,
+    "Under LMFE_STRICT_JSON_FIELD_ORDER, properties listed in an order LMFE does not write: it "
+    "writes the required keys first, in `required` order, and optional keys only after them.",
+    fix=Applicability.SAFE,
+)
+def properties_out_of_strict_order(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    if not analysis.enforcer.strict_field_order:
+        return  # without it LMFE accepts the keys in any order
+    for node in analysis.used_nodes:
+        listed = [name for name, _ in analysis.properties(node)]
+        order = generation_order(analysis, node)
+        if listed == order:
+            continue
+        first = next(i for i, (a, b) in enumerate(zip(listed, order, strict=True)) if a != b)
+        required = node.schema.get("required", [])
+        refused = listed[first]
+        why = (
+            f"optional '{refused}' comes before required '{order[first]}', and LMFE allows it "
+            "only once every required key is written"
+            if refused not in required
+            else f"LMFE wants '{order[first]}' there (the `required` order)"
+        )
+        yield Violation(
+            jp.join(node.pointer, "properties", refused),
+            f"a model writing the keys in the listed order is refused at '{refused}': {why}",
+            Fix(
+                f"List the properties in the order LMFE writes them: {', '.join(order)} "
+                "(schemalint rewrite).",
+                Applicability.SAFE,
+            ),
+            {"listed": listed, "strict_order": order},
+        )

@@ -427,7 +427,7 @@ class ComparingProber(Prober):
         from schemalint.config import Settings
         from schemalint.rewrite.engine import rewrite_schema
 
-        if self.fixed_instances is not None or self._user_instances is not None:
+        if self.fixed_instances is not None or self.user_instances is not None:
             return None
         config = self.settings.config
         settings = Settings(strict_field_order=config.force_json_field_order)

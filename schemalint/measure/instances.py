@@ -1110,6 +1110,9 @@ class _Generator:
         keys = [k for k in declared if k in chosen]
         keys += [k for k in required if k not in declared]
         keys += [k for k in chosen if k not in declared and k not in required]
+        if self.analysis.enforcer.strict_field_order:
+            # Strict-order LMFE writes the required keys first, in `required` order (SL411).
+            keys = [k for k in required if k in keys] + [k for k in keys if k not in required]
         if not declared and (not closed or patterns):
             wanted = 0 if lean else self.rng.randint(1, 2)
             wanted = max(wanted, min_props - len(keys))

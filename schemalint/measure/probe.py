@@ -262,7 +262,8 @@ class Prober:
         """The distinct warnings the engine printed while compiling."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
-        self._user_instances = self._read_instances()
+        self.user_instances = self._read_instances()
+        """The ``--instance`` file's instances, labelled ``FILE:LINE`` (None: generated)."""
         self.fixed_instances: list[tuple[str, Any]] | None = None
         """When set, the instances every measurement walks (rewrite's before/after)."""
 
@@ -372,8 +373,8 @@ class Prober:
     def _instances(self, analysis: Analysis) -> list[tuple[str, Any]]:
         if self.fixed_instances is not None:
             return self.fixed_instances
-        if self._user_instances is not None:
-            return self._user_instances
+        if self.user_instances is not None:
+            return self.user_instances
         seed = self.settings.seed
         return [(f"generated (seed {seed})", generate_instance(analysis, seed))]
 

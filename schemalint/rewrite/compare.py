@@ -3,6 +3,7 @@ walks the original's instance mapped forward (per-call reasons moved into the th
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from schemalint.analysis import analyse
@@ -12,7 +13,7 @@ from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
 from schemalint.measure.instances import generate_instance
-from schemalint.measure.probe import Prober, percentile
+from schemalint.measure.probe import MeasuredWalk, Prober, percentile
 from schemalint.rewrite.document import DocumentRewrite
 from schemalint.rewrite.restore import forward
 
@@ -25,20 +26,27 @@ class Row:
     median_allowed: int
     walk_seconds: float
     risk: str
+    walks: str
+    """How the walks ended: "complete", or a count per ending ("2 complete, 1 rejected")."""
 
 
 def before_and_after(
     document: Document, rewritten: DocumentRewrite, settings: Settings, prober: Prober
 ) -> list[Row]:
+    """Walk the prober's ``--instance`` instances (else one generated for the original) through
+    the original, and the same instances mapped forward through the rewrite."""
     original = normalise(document.data).schema
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
-    instance = generate_instance(analyse(original, enforcer), prober.settings.seed)
+    instances = prober.user_instances or [
+        ("generated", generate_instance(analyse(original, enforcer), prober.settings.seed))
+    ]
+    mapped = [(label, forward(original, instance, settings)) for label, instance in instances]
     rows = []
     for label, data, walked in (
-        ("before", document.data, instance),
-        ("after", rewritten.data, forward(original, instance, settings)),
+        ("before", document.data, instances),
+        ("after", rewritten.data, mapped),
     ):
-        prober.fixed_instances = [(label, walked)]
+        prober.fixed_instances = walked
         report = check_data(data, settings, document.path, prober)
         measured = report.measurement
         walks = [w for w in (measured.walks if measured else []) if w.kind == "instance"]
@@ -55,7 +63,15 @@ def before_and_after(
                 allowed[len(allowed) // 2] if allowed else 0,
                 sum(times) / 1000,
                 f"{report.risk.score} {report.risk.level.label}",
+                _endings(walks),
             )
         )
     prober.fixed_instances = None
     return rows
+
+
+def _endings(walks: list[MeasuredWalk]) -> str:
+    counts = Counter(walk.outcome for walk in walks)
+    if set(counts) == {"complete"} and len(walks) == 1:
+        return "complete"
+    return ", ".join(f"{count} {outcome}" for outcome, count in counts.items())

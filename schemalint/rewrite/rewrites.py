@@ -17,6 +17,7 @@ from schemalint.analysis import Analysis, is_free_text, types_of
 from schemalint.analysis.unions import (
     discriminated_branches,
     discriminator,
+    generation_order,
     live_free_text,
     object_branches,
 )
@@ -227,6 +228,23 @@ def discriminator_first(analysis: Analysis, cap: int) -> Iterator[Change]:
             )
         if operations:
             yield Change(f"moved discriminator '{key}' first", operations)
+
+
+def strict_order(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """List each object's properties in the order strict-field-order LMFE writes them."""
+    if not analysis.enforcer.strict_field_order:
+        return
+    for node in analysis.used_nodes:
+        properties = node.schema.get("properties") if isinstance(node.schema, dict) else None
+        if not isinstance(properties, dict):
+            continue
+        order = generation_order(analysis, node)
+        if list(properties) == order or set(properties) != set(order):
+            continue
+        yield Change(
+            f"listed the properties in LMFE's strict order: {', '.join(order)}",
+            [replace(jp.join(node.pointer, "properties"), {k: properties[k] for k in order})],
+        )
 
 
 def drop_noop_keywords(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -462,6 +480,7 @@ REWRITES: tuple[Rewrite, ...] = (
     Rewrite("close-open-objects", ("SL109",), Applicability.UNSAFE, close_open_objects),
     Rewrite("drop-noop-keywords", ("SL108",), Applicability.SAFE, drop_noop_keywords),
     Rewrite("discriminator-first", ("SL208",), Applicability.SAFE, discriminator_first),
+    Rewrite("strict-order", ("SL411",), Applicability.SAFE, strict_order),
     Rewrite("thought-first", ("SL206", "SL204"), Applicability.UNSAFE, thought_first),
     Rewrite(
         "uniform-free-text", ("SL202",), Applicability.UNSAFE, uniform_free_text, measured=True
