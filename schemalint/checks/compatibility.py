@@ -160,9 +160,9 @@ def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violati
         assert run.measurement is not None
         stalls: dict[tuple[str, bool], list[MeasuredWalk]] = {}
         for walk in run.measurement.walks:
-            if walk.outcome == "step-budget":
-                key = (_where(analysis, walk), walk.detail.startswith("compile"))
-                stalls.setdefault(key, []).append(walk)
+            compiling = walk.detail.startswith("compile abandoned")
+            if walk.outcome == "step-budget" or compiling:
+                stalls.setdefault((_where(analysis, walk), compiling), []).append(walk)
         # One finding per stall: a compile over budget stalls every walk the same way.
         for (where, compiling), walks in stalls.items():
             waited = max(walk.stuck_seconds for walk in walks)

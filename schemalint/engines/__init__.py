@@ -16,6 +16,7 @@ ENGINES = {
     "lmfe": "schemalint.engines.lmfe:LmfeEngine",
     "xgrammar": "schemalint.engines.xgrammar:XgrammarEngine",
     "llguidance": "schemalint.engines.llguidance:LlguidanceEngine",
+    "outlines": "schemalint.engines.outlines:OutlinesEngine",
 }
 
 #: LMFE's worst step (ms) from which LMFE counts as slow: SM505's default threshold, and the

@@ -317,16 +317,20 @@ class Prober:
             config=self.settings.config,
             setup_seconds=setup,
         )
-        for label, instance in self._instances(analysis):
+        walks: list[Callable[[], MeasuredWalk]] = [
+            functools.partial(self._walk, analysis, label, instance, budget)
+            for label, instance in self._instances(analysis)
+        ]
+        walks += [
+            functools.partial(self._random_walk, analysis, self.settings.seed + number, budget)
+            for number in range(1, self.settings.random_walks + 1)
+        ]
+        for walk in walks:
             if budget.remaining() <= 0:
                 break
-            measurement.walks.append(self._walk(analysis, label, instance, budget))
-        for number in range(1, self.settings.random_walks + 1):
-            if budget.remaining() <= 0:
-                break
-            measurement.walks.append(
-                self._random_walk(analysis, self.settings.seed + number, budget)
-            )
+            measurement.walks.append(walk())
+            if measurement.walks[-1].detail.startswith("compile abandoned"):
+                break  # every walk compiles the same schema: the next would stall the same way
         return measurement
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:

@@ -157,16 +157,20 @@ def _collect(
     compiling = True  # the worker's first message ends its compile
     while True:
         allowance = budget.step_seconds + (budget.compile_seconds if compiling else 0.0)
-        wait = min(allowance, budget.remaining())
+        remaining = budget.remaining()
+        wait = min(allowance, remaining)
         if wait <= 0 or not receiver.poll(wait):
             result.stuck_seconds = time.perf_counter() - last
-            step_bound = allowance <= budget.remaining() + 1e-3
+            step_bound = allowance <= remaining + 1e-3
             result.outcome = "step-budget" if step_bound else "walk-budget"
-            result.detail = (
-                f"{'compile' if compiling else 'step'} abandoned after {result.stuck_seconds:.2f} s"
-                if step_bound
-                else f"measurement budget spent after {len(result.steps)} steps"
-            )
+            spent = f"measurement budget spent after {len(result.steps)} steps"
+            if compiling:  # what was abandoned is the compile, whichever budget ran out
+                reason = "" if step_bound else f" ({spent})"
+                result.detail = f"compile abandoned after {result.stuck_seconds:.2f} s{reason}"
+            elif step_bound:
+                result.detail = f"step abandoned after {result.stuck_seconds:.2f} s"
+            else:
+                result.detail = spent
             return
         try:
             message = receiver.recv()

@@ -1,0 +1,64 @@
+"""outlines-core (the Rust core of outlines: the schema as a regex, indexed over the
+vocabulary), on the CPU."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from schemalint.engines.base import EngineUnavailable, Mask, package_version, vocabulary
+from schemalint.measure.tokenizers import Tokenizer
+
+
+class _OutlinesMatcher:
+    def __init__(self, guide: Any, vocab_size: int) -> None:
+        import numpy
+
+        self._guide = guide
+        self._vocab_size = vocab_size
+        self._words = numpy.zeros((vocab_size + 31) // 32, dtype=numpy.int32)
+
+    def allowed(self) -> Mask:
+        self._guide.write_mask_into(self._words.ctypes.data, self._words.size, 4)
+        return Mask(bits=self._words, vocab_size=self._vocab_size)
+
+    def advance(self, token: int) -> bool:
+        try:
+            self._guide.advance(token, return_tokens=False)
+        except ValueError:  # "No next state found for the current state"
+            return False
+        return True
+
+    def problem(self) -> str:
+        return ""  # outlines-core refuses a token by raising; it keeps no error state
+
+
+@dataclass(frozen=True)
+class OutlinesEngine:
+    name: str = "outlines"
+    install_hint: str = "pip install 'schemalint[engines]'"
+
+    def version(self) -> str:
+        return package_version("outlines-core", self.install_hint)
+
+    def prepare(self, tokenizer: Tokenizer) -> Any:
+        try:
+            import outlines_core
+        except ImportError as error:
+            raise EngineUnavailable(f"outlines-core does not import: {error}") from None
+        words = vocabulary(tokenizer)
+        by_bytes: dict[bytes, list[int]] = {}
+        for token, piece in enumerate(words.tokens):
+            if piece and token not in words.eos_ids:
+                by_bytes.setdefault(piece, []).append(token)
+        return outlines_core.Vocabulary(words.eos_ids[0], by_bytes), tokenizer.vocab_size
+
+    def compile(self, schema: Any, prepared: Any) -> _OutlinesMatcher:
+        import outlines_core
+        from outlines_core.json_schema import build_regex_from_schema
+
+        words, vocab_size = prepared
+        regex = build_regex_from_schema(json.dumps(schema))
+        guide = outlines_core.Guide(outlines_core.Index(regex, words))
+        return _OutlinesMatcher(guide, vocab_size)
