@@ -178,6 +178,10 @@ def number(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
+def _picked(every: int) -> str:
+    return "Every schema" if every == 1 else f"Every {every}th schema"
+
+
 def markdown(results: dict[str, Any]) -> str:
     engines = results["engines"]
     lines = [
@@ -239,7 +243,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"## Glaive corpus ({len(found['results'])} schemas measured of {found['files']} "
             f"picked, {len(found['crashes'])} crashes)",
             "",
-            f"Every {results.get('every', 1)}th schema of ../shared/corpus/Glaiveai2K, in name "
+            f"{_picked(results.get('every', 1))} of ../shared/corpus/Glaiveai2K, in name "
             f"order, for {found.get('minutes', '?')} minutes of wall time (budget "
             f"{results.get('corpus_budget', 5):g} s per engine and schema). A crash is an "
             "exception escaping `check_data` or a rule reporting an internal error.",
