@@ -9,6 +9,7 @@ step or the whole walk passes its budget. LMFE and the engines compared with it 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import random
@@ -225,6 +226,9 @@ def _longest_continuation(
 def _compile(sender: Connection, subject: Subject) -> Matcher | None:
     """The schema's matcher, its compile time and warnings reported; None (reported) if the
     engine refuses."""
+    # The worker inherits the parent's objects (LMFE's tokenizer trie: ~10^5 of them); left in
+    # the collector's generations, a full collection walks them all inside some timed step.
+    gc.freeze()
     started = time.perf_counter()
     try:
         with _stderr_lines() as warnings:
