@@ -31,13 +31,17 @@ from schemalint.rewrite.measured import MeasuredJudge
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+BOTH = (True, False)
+#: (sample, its instance file or None for a generated instance, strict field order settings).
+#: The seed's own instances list optional keys between required ones, which strict-order LMFE
+#: refuses (SL411): they are walked in loose order only.
 CASES = [
-    ("function_calling_seed.json", None),
-    ("function_calling_seed.json", "function_calling_seed.jsonl"),
-    ("pathological/reason_maxlength_one_branch.json", None),
-    ("pathological/pattern_strings.json", None),
-    ("pathological/enum_or_free_string.json", None),
-    ("pathological/free_dict.json", None),
+    ("function_calling_seed.json", None, BOTH),
+    ("function_calling_seed.json", "function_calling_seed.jsonl", (False,)),
+    ("pathological/reason_maxlength_one_branch.json", None, BOTH),
+    ("pathological/pattern_strings.json", None, BOTH),
+    ("pathological/enum_or_free_string.json", None, BOTH),
+    ("pathological/free_dict.json", None, BOTH),
 ]
 
 
@@ -124,8 +128,8 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     cases = []
-    for sample, instances in CASES:
-        for strict in (True, False):
+    for sample, instances, orders in CASES:
+        for strict in orders:
             case = measure_case(sample, instances, strict, arguments.runs, arguments.budget)
             cases.append(case)
             print(
