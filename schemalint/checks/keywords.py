@@ -338,7 +338,7 @@ def unresolvable_ref(analysis: Analysis, options: Options) -> Iterator[Violation
 @rule(
     "SL411",
     "properties-out-of-strict-order",
-    Severity.MEDIUM,
+    Severity.LOW,
     "Under LMFE_STRICT_JSON_FIELD_ORDER, properties listed in an order LMFE does not write: it "
     "writes the required keys first, in `required` order, and optional keys only after them.",
     fix=Applicability.SAFE,
