@@ -224,8 +224,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [f"- `{row['sample']}`: {row['recommendation']}" for row in results["samples"]]
     lines += [
         "",
-        "How to read it: engines enforce slightly different grammars (xgrammar and llguidance "
-        "keep the schema's key order; LMFE allows any order unless "
+        "How to read it: engines enforce slightly different grammars (xgrammar, llguidance and "
+        "outlines-core keep the schema's key order; LMFE allows any order unless "
         "`LMFE_STRICT_JSON_FIELD_ORDER`), and each engine walks the instance tokenized as a "
         "continuation, with its own defaults otherwise. Compile time is paid once per schema "
         "when the engine caches compiled grammars; a compile past the step budget plus 10 s is "

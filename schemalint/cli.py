@@ -132,8 +132,8 @@ def check(
     engine: Annotated[
         str,
         typer.Option(
-            help="With --measure: engines to compare, from lmfe, xgrammar, llguidance, or all "
-            "(each gets --budget; a missing one is skipped)."
+            help="With --measure: engines to compare, from lmfe, xgrammar, llguidance, outlines, "
+            "or all (each gets --budget; a missing one is skipped)."
         ),
     ] = "lmfe",
 ) -> None:

@@ -1,8 +1,9 @@
 """SM5xx: how the other engines compared by ``check --measure --engine`` fare with the schema.
 
-Read off the same walks LMFE's SM1xx-SM4xx rules read, run through xgrammar, llguidance (any
-engine but LMFE: LMFE's own failures are SM202, SM302, SM304, SM305 and SM401). Each rule is
-silent unless engines were compared, and each message names the engine and its version.
+Read off the same walks LMFE's SM1xx-SM4xx rules read, run through every other engine
+(xgrammar, llguidance, outlines; LMFE's own failures are SM202, SM302, SM304, SM305 and SM401).
+Each rule is silent unless engines were compared, and each message names the engine and its
+version.
 """
 
 from __future__ import annotations
