@@ -161,7 +161,7 @@ def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violati
         assert run.measurement is not None
         stalls: dict[tuple[str, bool], list[MeasuredWalk]] = {}
         for walk in run.measurement.walks:
-            compiling = walk.detail.startswith("compile abandoned")
+            compiling = walk.compile_abandoned
             if walk.outcome == "step-budget" or compiling:
                 stalls.setdefault((_where(analysis, walk), compiling), []).append(walk)
         # One finding per stall: a compile over budget stalls every walk the same way.

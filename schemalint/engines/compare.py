@@ -93,7 +93,7 @@ class EngineRun:
             return []
         walks = [w for w in self.measurement.walks if w.kind == "instance"]
         times = [s.step.seconds * 1000 for w in walks for s in w.steps]
-        stuck = [w for w in walks if w.stuck_seconds and not _compiling(w.detail)]
+        stuck = [w for w in walks if w.stuck_seconds and not w.compile_abandoned]
         return times + [w.stuck_seconds * 1000 for w in stuck]
 
     @property
@@ -123,7 +123,7 @@ class EngineRun:
 
     def compile_over_budget(self) -> bool:
         walks = self.measurement.walks if self.measurement else []
-        return any(_compiling(w.detail) for w in walks)
+        return any(w.compile_abandoned for w in walks)
 
     def invalid_output_walks(self) -> list[MeasuredWalk]:
         """Random walks the engine let finish with output jsonschema rejects: a keyword the
@@ -305,15 +305,11 @@ class Comparison:
         }
 
 
-def _compiling(detail: str) -> bool:
-    return detail.startswith("compile abandoned")
-
-
 def worst_label(run: EngineRun) -> str:
     worst = run.worst_ms
     if run.compile_over_budget():
         stalls = run.measurement.walks if run.measurement else []
-        waited = max(w.stuck_seconds for w in stalls if _compiling(w.detail))
+        waited = max(w.stuck_seconds for w in stalls if w.compile_abandoned)
         return f"compile ≥ {waited:,.0f} s (budget)"
     if worst is None:
         return "not measured"

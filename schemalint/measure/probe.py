@@ -95,6 +95,11 @@ class MeasuredWalk:
     """The schema path of the keyword the text fails (:attr:`OutputProblem.schema_path`)."""
 
     @property
+    def compile_abandoned(self) -> bool:
+        """The walk stopped while the engine was still compiling the schema (any budget)."""
+        return self.detail.startswith("compile abandoned")
+
+    @property
     def let_invalid_through(self) -> bool:
         """A random walk the engine let finish with output jsonschema rejects. Output that does
         not even parse is left out: decodings of random token streams can differ on partial
@@ -329,7 +334,7 @@ class Prober:
             if budget.remaining() <= 0:
                 break
             measurement.walks.append(walk())
-            if measurement.walks[-1].detail.startswith("compile abandoned"):
+            if measurement.walks[-1].compile_abandoned:
                 break  # every walk compiles the same schema: the next would stall the same way
         return measurement
 
