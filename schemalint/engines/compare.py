@@ -218,9 +218,13 @@ class LmfeRewritten:
     """The rewrite behind each change made, in the order applied."""
     run: EngineRun
 
+    def counts(self) -> dict[str, int]:
+        """How many changes each rewrite made, in the order first applied."""
+        return dict(Counter(self.rewrites))
+
     def changes(self) -> str:
         """``"3 changes: inline-refs x2, thought-first"``."""
-        counts = Counter(self.rewrites)
+        counts = self.counts()
         names = ", ".join(name + (f" x{n}" if n > 1 else "") for name, n in counts.items())
         total = len(self.rewrites)
         return f"{total} change{'' if total == 1 else 's'}: {names}"
@@ -298,7 +302,7 @@ class Comparison:
             if rewritten is None
             else {
                 "changes": len(rewritten.rewrites),
-                "rewrites": dict(Counter(rewritten.rewrites)),
+                "rewrites": rewritten.counts(),
                 **rewritten.run.to_json(),
             },
             "recommendation": self.recommendation(),
@@ -372,17 +376,15 @@ class Comparer:
             if prober is None:
                 comparison.runs.append(EngineRun(name, version, skipped=skipped))
                 continue
-            prober.compile_seconds.clear()
-            prober.compile_warnings.clear()
             measurement = prober.measure(analysis)
-            compiled = prober.compile_seconds
+            compiled = measurement.compile_seconds
             comparison.runs.append(
                 EngineRun(
                     name,
                     version,
                     setup_seconds=self.setup_seconds.get(name, 0.0),
                     compile_seconds=statistics.median(compiled) if compiled else None,
-                    compile_warnings=tuple(prober.compile_warnings),
+                    compile_warnings=measurement.compile_warnings,
                     measurement=measurement,
                 )
             )

@@ -27,7 +27,6 @@ from schemalint.measure.walk import (
     Outcome,
     Step,
     Subject,
-    WalkResult,
     random_walk,
     token_offsets,
     walk_text,
@@ -93,6 +92,10 @@ class MeasuredWalk:
     """Why the text is not a valid instance, when it is not."""
     problem_at: tuple[str | int, ...] = ()
     """The schema path of the keyword the text fails (:attr:`OutputProblem.schema_path`)."""
+    compile_seconds: float | None = None
+    """How long the engine took to compile the schema for this walk (None: it never finished)."""
+    compile_warnings: tuple[str, ...] = ()
+    """What the engine printed while compiling: parts of the schema it says it ignores."""
 
     @property
     def compile_abandoned(self) -> bool:
@@ -166,6 +169,16 @@ class Measurement:
     @property
     def steps(self) -> list[MeasuredStep]:
         return [step for walk in self.walks for step in walk.steps]
+
+    @property
+    def compile_seconds(self) -> list[float]:
+        """Every walk's compile time, in the order walked."""
+        return [w.compile_seconds for w in self.walks if w.compile_seconds is not None]
+
+    @property
+    def compile_warnings(self) -> tuple[str, ...]:
+        """The distinct warnings the engine printed while compiling, over all walks."""
+        return tuple(dict.fromkeys(line for w in self.walks for line in w.compile_warnings))
 
     def source_pointer(self, pointer: str) -> str:
         return pointer if pointer == END else self.to_source(pointer)
@@ -261,10 +274,6 @@ class Prober:
         self.compile_budget = 0.0
         """Seconds the engine may take to compile a schema beyond the step budget (see
         ``MeasureSettings.compile_budget``)."""
-        self.compile_seconds: list[float] = []
-        """Every walk's compile time, in the order walked."""
-        self.compile_warnings: list[str] = []
-        """The distinct warnings the engine printed while compiling."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
         self.user_instances = self._read_instances()
@@ -298,13 +307,6 @@ class Prober:
     def _subject(self, schema: Any) -> Subject:
         """What a walk of ``schema`` drives."""
         return lmfe_subject(self._data, schema, self.settings.config)
-
-    def _compiled(self, result: WalkResult) -> WalkResult:
-        if result.compile_seconds is not None:
-            self.compile_seconds.append(result.compile_seconds)
-        new = [line for line in result.compile_warnings if line not in self.compile_warnings]
-        self.compile_warnings.extend(new)
-        return result
 
     def measure(self, analysis: Analysis) -> Measurement:
         """Walk the instances (fixed, the user's, else one generated), then random walks."""
@@ -342,7 +344,7 @@ class Prober:
         label = f"random (seed {seed})"
         steps, progress = self.settings.random_steps, self._progress_for(label)
         subject = self._subject(analysis.schema)
-        result = self._compiled(random_walk(subject, seed, steps, budget, progress))
+        result = random_walk(subject, seed, steps, budget, progress)
         problem = output_problem(analysis.schema, result.text)
         return MeasuredWalk(
             label=label,
@@ -356,6 +358,8 @@ class Prober:
             seconds=result.seconds,
             stuck_seconds=result.stuck_seconds,
             kind="random",
+            compile_seconds=result.compile_seconds,
+            compile_warnings=result.compile_warnings,
         )
 
     def _read_instances(self) -> list[tuple[str, Any]] | None:
@@ -394,7 +398,7 @@ class Prober:
         tokens = self._encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
         subject, progress = self._subject(analysis.schema), self._progress_for(label)
-        result = self._compiled(walk_text(subject, text, tokens, offsets, budget, progress))
+        result = walk_text(subject, text, tokens, offsets, budget, progress)
 
         def attribute(step: Step) -> MeasuredStep:
             if step.offset >= len(text):
@@ -418,6 +422,8 @@ class Prober:
             seconds=result.seconds,
             stuck=stuck,
             stuck_seconds=result.stuck_seconds,
+            compile_seconds=result.compile_seconds,
+            compile_warnings=result.compile_warnings,
         )
 
 

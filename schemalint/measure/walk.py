@@ -66,7 +66,7 @@ class WalkResult:
     stuck_seconds: float = 0.0
     """How long the step that hit a budget had run when it was abandoned."""
     compile_seconds: float | None = None
-    """How long the worker took to compile the schema, when it reports it (other engines)."""
+    """How long the worker took to compile the schema (None: the walk ended before it had)."""
     compile_warnings: tuple[str, ...] = ()
     """What the engine wrote to stderr while compiling (xgrammar's "... is ignored")."""
 
@@ -291,12 +291,14 @@ def _only_eos(mask: Mask, eos: list[int], problem: str) -> str | None:
 
 
 def _advanced(
-    sender: Connection, subject: Subject, matcher: Matcher, token: int, text: Any
+    sender: Connection, subject: Subject, matcher: Matcher, token: int, written: list[int] | None
 ) -> bool:
-    """Commit ``token``; False (reported as an error ending) when the engine refuses it."""
+    """Commit ``token``; False (reported as an error ending, with the random walk's output so
+    far when ``written`` is given) when the engine refuses it."""
     if matcher.advance(token):
         return True
     problem = matcher.problem() or "refused a token it had allowed"
+    text = None if written is None else subject.decode(written)
     sender.send(("end", "error", f"{subject.engine.name}: {problem}", text))
     return False
 
@@ -379,7 +381,7 @@ def _random_worker(sender: Connection, subject: Subject, seed: int, max_steps: i
         token = _pick(chooser, [t for t in mask.ids() if t not in eos], strings)
         piece = strings.get(token, "")
         sender.send(("step", Step(offset, token, len(piece), mask.count, seconds, True)))
-        if not _advanced(sender, subject, matcher, token, subject.decode(written)):
+        if not _advanced(sender, subject, matcher, token, written):
             return
         written.append(token)
         offset += len(piece)
