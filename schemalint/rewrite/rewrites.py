@@ -23,6 +23,14 @@ from schemalint.analysis.unions import (
 )
 from schemalint.model import Applicability
 from schemalint.rewrite.patch import Operation, add, remove, replace
+from schemalint.rewrite.preconditions import (
+    annotation_unobserved,
+    document_resources,
+    every_reference_static,
+    inlinable,
+    json_identity,
+    types_disjoint,
+)
 from schemalint.walk import DEFINITIONS, UNIONS, Node
 
 #: Keywords that describe but never constrain: a node made only of these plus one other
@@ -91,29 +99,16 @@ def _annotations_only(schema: dict[str, Any], but: str) -> bool:
     return all(key == but or key in ANNOTATIONS for key in schema)
 
 
-def _contains_identifiers(value: Any) -> bool:
-    """Whether a subschema declares ``$id`` or anchors, which inlining would duplicate."""
-    todo = [value]
-    while todo:
-        item = todo.pop()
-        if isinstance(item, dict):
-            if any(k in item for k in ("$id", "$anchor", "$dynamicAnchor", "$recursiveAnchor")):
-                return True
-            todo.extend(item.values())
-        elif isinstance(item, list):
-            todo.extend(item)
-    return False
-
-
 def inline_refs(analysis: Analysis, cap: int) -> Iterator[Change]:
     if analysis.shape.expanded_nodes > cap:
         return
+    roots = document_resources(analysis)
     for ref in analysis.used_refs:
         if ref.target is None or ref.source in analysis.shape.recursive_refs:
             continue
         holder = analysis.by_pointer[ref.source].schema
         target = analysis.by_pointer[ref.target].schema
-        if not _annotations_only(holder, "$ref") or _contains_identifiers(target):
+        if not _annotations_only(holder, "$ref") or not inlinable(analysis, ref, roots):
             continue
         if any(ref.target == other.source for other in analysis.used_refs):
             continue  # a $ref to a $ref: inline the inner one first
@@ -124,8 +119,8 @@ def inline_refs(analysis: Analysis, cap: int) -> Iterator[Change]:
 
 
 def drop_unused_definitions(analysis: Analysis, cap: int) -> Iterator[Change]:
-    if any(ref.status != "local" for ref in analysis.refs.refs.values()):
-        return  # cannot tell what an unresolved reference needs
+    if not every_reference_static(analysis):
+        return  # cannot tell what an unresolved or dynamic reference needs
     schema = analysis.schema
     if not isinstance(schema, dict):
         return
@@ -188,16 +183,14 @@ def merge_allof_objects(analysis: Analysis, cap: int) -> Iterator[Change]:
             or not _annotations_only(schema, "allOf")
         ):
             continue
-        if not all(
-            isinstance(b, dict) and set(b) <= _MERGEABLE and b.get("type", "object") == "object"
-            for b in branches
-        ):
+        if not all(_plain_object(b) for b in branches):
             continue
         names = [name for b in branches for name in b.get("properties", {})]
         if len(names) != len(set(names)):
             continue  # overlapping properties would need their schemas combined
         merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        merged["type"] = "object"
+        if any("type" in b for b in branches):  # without one, non-objects pass every branch
+            merged["type"] = "object"
         merged["properties"] = {k: v for b in branches for k, v in b.get("properties", {}).items()}
         required = [r for b in branches for r in b.get("required", [])]
         if required:
@@ -205,6 +198,17 @@ def merge_allof_objects(analysis: Analysis, cap: int) -> Iterator[Change]:
         yield Change(
             f"merged an allOf of {len(branches)} plain objects", [replace(node.pointer, merged)]
         )
+
+
+def _plain_object(branch: Any) -> bool:
+    """A branch made of ``properties`` and ``required`` (and at most ``type: object``)."""
+    return (
+        isinstance(branch, dict)
+        and set(branch) <= _MERGEABLE
+        and branch.get("type", "object") == "object"
+        and isinstance(branch.get("properties", {}), dict)
+        and isinstance(branch.get("required", []), list)
+    )
 
 
 def discriminator_first(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -261,6 +265,8 @@ def drop_noop_keywords(analysis: Analysis, cap: int) -> Iterator[Change]:
             if keyword in schema and (schema[keyword] is True or schema[keyword] == {}):
                 if keyword == "items" and "prefixItems" in schema:
                     continue  # there it means "any further items", which absence also means
+                if not annotation_unobserved(analysis, node.pointer, keyword):
+                    continue  # an unevaluated* keyword reads what it marks as evaluated
                 yield Change(
                     f"dropped {keyword}: {schema[keyword]!r} (the default)",
                     [remove(jp.join(node.pointer, keyword))],
@@ -288,22 +294,24 @@ def oneof_to_anyof(analysis: Analysis, cap: int) -> Iterator[Change]:
 
 
 def _disjoint(analysis: Analysis, branches: list[Node]) -> bool:
-    """Branches no instance can match twice: distinct required consts, or distinct types."""
-    types = [types_of(b.schema) for b in branches]
-    if all(types) and sum(len(t) for t in types) == len(set().union(*types)):
+    """Branches no instance can match twice: disjoint types, or objects that all require one
+    discriminator property with pairwise different fixed values."""
+    if types_disjoint([types_of(b.schema) for b in branches]):
         return True
     keys = {discriminator(analysis, b) for b in branches}
     key = keys.pop() if len(keys) == 1 else None
     if key is None:
         return False
-    values = []
+    values = set()
     for branch in branches:
-        required = branch.schema.get("required", [])
-        prop = dict(analysis.properties(branch))[key].schema
-        if "object" not in types_of(branch.schema) or key not in required:
+        required = branch.schema.get("required")
+        if types_of(branch.schema) != {"object"} or not isinstance(required, list):
             return False
-        values.append(repr(prop.get("const", (prop.get("enum") or [None])[0])))
-    return len(values) == len(set(values))
+        prop = dict(analysis.properties(branch))[key].schema
+        if key not in required:
+            return False
+        values.add(json_identity(prop["const"] if "const" in prop else prop["enum"][0]))
+    return len(values) == len(branches)
 
 
 @dataclass(frozen=True)
