@@ -1,6 +1,9 @@
-"""LMFE, xgrammar and llguidance on the same walks: the samples' table and the Glaive spread.
+"""The engines on the same walks: the samples' table, the probe against a bare loop of each
+engine's own API, and the Glaive spread.
 
-    python benchmarks/engines.py [--budget 60] [--step-budget 10] [--engines all]
+    python benchmarks/engines.py [--budget 60] [--step-budget 10] [--compile-budget 10]
+        [--engines all]
+        [--rounds 5] [--bare-cap 3]
         [--corpus ../shared/corpus/Glaiveai2K --every K --limit N --minutes M] [--out FILE]
         [--doc FILE]
         [--render]
@@ -9,6 +12,14 @@ Part 1 walks the first instance of each sample (``samples/instances/<stem>.jsonl
 every engine with ``ComparingProber`` — exactly what ``schemalint check --measure --engine
 all --instance ...`` does — and tabulates compile time, median / p95 / worst step and the
 outcome. LMFE's slow cases stop at the step budget and are reported as "≥ budget".
+
+Then, for each sample and engine whose walk took at most ``--bare-cap`` seconds, the probe's
+walk (a fresh ``Prober``/``EngineProber``, what ``check --measure`` runs) alternates with a bare
+loop of the engine's own API over the same token ids in this process (grammar compiled once,
+a fresh matcher each round, its mask call into a buffer allocated once, timed like the
+worker's: wall and CPU time, pre-empted steps left out), one warm-up round and ``--rounds``
+measured ones. The ratio probe / bare of the median over rounds, for the median step and the
+worst step, is what the probe adds to the engine (goal: at most 1.3).
 
 Part 2 (``--corpus``) runs every K-th Glaive schema the same way (generated instance, one
 random walk) and records each engine's worst step, whether it was correct, and any crash (an
@@ -21,20 +32,32 @@ Writes JSON (default benchmarks/results/engines.json) and Markdown (default docs
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import platform
 import statistics
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from schemalint.analysis import analyse
 from schemalint.config import Settings
 from schemalint.engine import check_data, check_file
-from schemalint.engines import parse_engines
-from schemalint.engines.compare import ComparingProber, Comparison, EngineRun, worst_label
-from schemalint.measure.probe import MeasureSettings, percentile
+from schemalint.engines import load_engine, parse_engines
+from schemalint.engines.compare import (
+    ComparingProber,
+    Comparison,
+    EngineProber,
+    EngineRun,
+    worst_label,
+)
+from schemalint.lmfe import detect_settings
+from schemalint.load.kinds import normalise
+from schemalint.measure.probe import MeasureSettings, Prober, percentile
+from schemalint.measure.walk import EnforcerConfig, Step, build_enforcer, timed_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -86,11 +109,14 @@ def samples(
     arguments: argparse.Namespace, engines: list[str], folder: Path
 ) -> list[dict[str, Any]]:
     rows = []
+    loops = BareLoops(engines, arguments)
     for sample, shape in SHAPES.items():
+        instances = first_instance(sample, folder)
         settings = MeasureSettings(
             budget=arguments.budget,
             step_budget=arguments.step_budget,
-            instances=first_instance(sample, folder),
+            compile_budget=arguments.compile_budget,
+            instances=instances,
             random_walks=0,
         )
         prober = ComparingProber(settings, engines)
@@ -99,17 +125,181 @@ def samples(
         report = check_file(SAMPLES / sample, Settings(), prober)
         comparison = report.measurement.engines if report.measurement else None
         assert comparison is not None
+        seconds = time.perf_counter() - started
+        instance = json.loads(instances.read_text(encoding="utf-8"))
         rows.append(
             {
                 "sample": sample,
                 "shape": shape,
-                "seconds": time.perf_counter() - started,
+                "seconds": seconds,
                 "engines": [run_row(run) for run in comparison.runs],
                 "recommendation": comparison.recommendation(),
+                "bare": {run.name: loops.compare(sample, instance, run) for run in comparison.runs},
             }
         )
         print(f"{sample}: {comparison.recommendation()}", flush=True)
+        print(f"  probe / bare: {json.dumps(rows[-1]['bare'])}", flush=True)
     return rows
+
+
+# --- the probe against a bare loop of the engine's own API ---------------------------------
+
+Start = Callable[[], tuple[Callable[[], object], Callable[[int], object]]]
+"""A fresh generation: its mask call (into a buffer allocated once) and its advance."""
+
+
+def bare_start(name: str, prepared: Any, schema: Any) -> Start:
+    """``schema`` compiled once with engine ``name``'s own API, as its documentation shows;
+    every generation a fresh matcher, compiled the way schemalint's adapter compiles it."""
+    if name == "lmfe":
+        eos = prepared.eos_token_id
+
+        def lmfe() -> tuple[Callable[[], object], Callable[[int], object]]:
+            enforcer = build_enforcer(prepared, schema, EnforcerConfig())
+            sequence = [eos[0] if isinstance(eos, list) else eos]
+            return functools.partial(enforcer.get_allowed_tokens, sequence), sequence.append
+
+        return lmfe
+    if name == "xgrammar":
+        import xgrammar
+
+        compiler = xgrammar.GrammarCompiler(prepared, max_threads=1, cache_enabled=False)
+        grammar = compiler.compile_json_schema(json.dumps(schema))
+        bitmask = xgrammar.allocate_token_bitmask(1, prepared.vocab_size)
+
+        def xgrammar_() -> tuple[Callable[[], object], Callable[[int], object]]:
+            matcher = xgrammar.GrammarMatcher(grammar)
+            return functools.partial(matcher.fill_next_token_bitmask, bitmask), matcher.accept_token
+
+        return xgrammar_
+    if name == "llguidance":
+        import llguidance
+        import llguidance.numpy
+
+        compiled = llguidance.LLMatcher.grammar_from_json_schema(schema)
+        words = llguidance.numpy.allocate_token_bitmask(1, prepared.vocab_size)
+
+        def llguidance_() -> tuple[Callable[[], object], Callable[[int], object]]:
+            matcher = llguidance.LLMatcher(prepared, compiled, log_level=0)
+            fill = matcher.unsafe_compute_mask_ptr
+            return functools.partial(fill, words.ctypes.data, words.nbytes), matcher.consume_token
+
+        return llguidance_
+    import numpy
+    import outlines_core
+    from outlines_core.json_schema import build_regex_from_schema
+
+    vocabulary, vocab_size = prepared
+    index = outlines_core.Index(build_regex_from_schema(json.dumps(schema)), vocabulary)
+    buffer = numpy.zeros((vocab_size + 31) // 32, dtype=numpy.int32)
+
+    def outlines() -> tuple[Callable[[], object], Callable[[int], object]]:
+        guide = outlines_core.Guide(index)
+        fill = functools.partial(guide.write_mask_into, buffer.ctypes.data, buffer.size, 4)
+        return fill, functools.partial(guide.advance, return_tokens=False)
+
+    return outlines
+
+
+def bare_loop(start: Start, tokens: list[int | None]) -> list[Step]:
+    """One generation along ``tokens`` (None: the last step, nothing to advance by), each mask
+    call timed as the walk's worker times it, and nothing else in the loop."""
+    fill, advance = start()
+    timed = []
+    for token in tokens:
+        cpu = time.process_time()
+        started = time.perf_counter()
+        fill()
+        seconds = time.perf_counter() - started
+        timed.append((seconds, time.process_time() - cpu))
+        if token is not None:
+            advance(token)
+    return [
+        Step(0, token, 0, 0, wall, True, cpu)
+        for token, (wall, cpu) in zip(tokens, timed, strict=True)
+    ]
+
+
+class BareLoops:
+    """One prepared prober per engine (tokenizer data of its own, so LMFE's bare loop never
+    fills the cache the comparison's walks start from), and the rounds of probe against bare."""
+
+    def __init__(self, engines: list[str], arguments: argparse.Namespace) -> None:
+        self.rounds, self.cap = arguments.rounds, arguments.bare_cap
+        settings = MeasureSettings(
+            budget=600.0,
+            step_budget=arguments.step_budget,
+            compile_budget=arguments.compile_budget,
+            random_walks=0,
+        )
+        self.probers: dict[str, Prober] = {}
+        for name in engines:
+            prober = (
+                Prober(settings) if name == "lmfe" else EngineProber(settings, load_engine(name))
+            )
+            try:
+                prober.prepare()
+            except Exception:  # not installed: the comparison reports it skipped
+                continue
+            self.probers[name] = prober
+
+    def compare(self, sample: str, instance: Any, run: EngineRun) -> dict[str, Any]:
+        walks = (
+            [w for w in run.measurement.walks if w.kind == "instance"] if run.measurement else []
+        )
+        if run.skipped or run.name not in self.probers or not walks or not walks[0].steps:
+            return {"skipped": "not measured"}
+        if walks[0].outcome in ("step-budget", "walk-budget"):
+            return {"skipped": "over budget"}
+        if walks[0].seconds > self.cap:
+            return {"skipped": f"walk over {self.cap:g} s: too slow to repeat"}
+        data = json.loads((SAMPLES / sample).read_text(encoding="utf-8"))
+        analysis = analyse(normalise(data).schema, detect_settings())
+        prober = self.probers[run.name]
+        prober.fixed_instances = [("first", instance)]
+        start = bare_start(run.name, prober._data, analysis.schema)
+        tokens = [s.step.token for s in walks[0].steps]
+        kept: list[tuple[list[Step], list[Step]]] = []
+        for number in range(self.rounds + 1):  # round 0 warms both up; who goes first alternates
+            if number % 2:
+                walk = prober.measure(analysis).walks[0]
+                looped = self._bare(run.name, start, tokens)
+            else:
+                looped = self._bare(run.name, start, tokens)
+                walk = prober.measure(analysis).walks[0]
+            if walk.outcome != walks[0].outcome or len(walk.steps) != len(tokens):
+                return {"skipped": f"a repeated walk ended otherwise: {walk.detail}"}
+            if number:
+                kept.append(([s.step for s in walk.steps], looped))
+        return summary(kept) | {"steps": len(tokens), "rounds": self.rounds}
+
+    def _bare(self, name: str, start: Start, tokens: list[int | None]) -> list[Step]:
+        if name != "lmfe":
+            return bare_loop(start, tokens)
+        # LMFE fills its free-text allowlist cache as it walks: start from an empty one, as a
+        # forked worker does, and leave this process's as it was.
+        cache = self.probers[name]._data.tokenizer_tree.json_freetext_tokens
+        kept, cache.allowlist_cache = cache.allowlist_cache, {}
+        try:
+            return bare_loop(start, tokens)
+        finally:
+            cache.allowlist_cache = kept
+
+
+def summary(rounds: list[tuple[list[Step], list[Step]]]) -> dict[str, Any]:
+    """Each side's time per step, the median over the rounds (robust to a round a noisy
+    machine slowed), then the median step and the worst step of those, and probe / bare."""
+    row: dict[str, Any] = {}
+    for side, index in (("probe", 0), ("bare", 1)):
+        times = [timed_ms(steps[index]) for steps in rounds]
+        per_step = [statistics.median(step) for step in zip(*times, strict=True)]
+        row[f"{side}_steps_ms"] = per_step
+        row[f"{side}_median_ms"] = statistics.median(per_step)
+        row[f"{side}_worst_ms"] = max(per_step)
+        row[f"{side}_preempted"] = sum(s.preempted for steps in rounds for s in steps[index])
+    row["median_ratio"] = row["probe_median_ms"] / row["bare_median_ms"]
+    row["worst_ratio"] = row["probe_worst_ms"] / row["bare_worst_ms"]
+    return row
 
 
 def corpus(arguments: argparse.Namespace, engines: list[str]) -> dict[str, Any]:
@@ -178,6 +368,52 @@ def number(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
+def bare_cell(found: dict[str, Any] | None) -> str:
+    if not found or "skipped" in found:
+        return "-" + (f" ({found['skipped']})" if found else "")
+    return (
+        f"{number(found['probe_median_ms'], 3)} / {number(found['bare_median_ms'], 3)} = "
+        f"**{found['median_ratio']:.2f}**; worst {number(found['probe_worst_ms'], 3)} / "
+        f"{number(found['bare_worst_ms'], 3)} = **{found['worst_ratio']:.2f}**"
+    )
+
+
+def bare_table(results: dict[str, Any]) -> list[str]:
+    """The probe against a bare loop of each engine's API, per sample, and the largest ratios."""
+    engines, rows = results["engines"], results["samples"]
+    rounds = next((f["rounds"] for r in rows for f in r["bare"].values() if "rounds" in f), 0)
+    lines = [
+        "",
+        "The probe against a bare loop of each engine's own API over the same token ids, in "
+        f"the same run ({rounds} rounds after a warm-up round, alternating which goes first; "
+        "each step's time the median over the rounds): median step and worst step in ms, "
+        "probe / bare = ratio (goal ≤ 1.3). "
+        "Walks over the step budget or longer than "
+        f"{results.get('bare_cap', 3):g} s are not repeated:",
+        "",
+        "| schema shape | " + " | ".join(engines) + " |",
+        "|---|" + "---|" * len(engines),
+    ]
+    for row in rows:
+        cells = [bare_cell(row["bare"].get(name)) for name in engines]
+        lines.append(f"| {row['shape']} | " + " | ".join(cells) + " |")
+    pooled = []
+    for name in engines:
+        found = [r["bare"][name] for r in rows if "median_ratio" in r["bare"].get(name, {})]
+        if found:
+            probe = [ms for f in found for ms in f["probe_steps_ms"]]
+            bare = [ms for f in found for ms in f["bare_steps_ms"]]
+            median = statistics.median(probe) / statistics.median(bare)
+            worst = max(f["worst_ratio"] for f in found)
+            pooled.append(f"{name} **{median:.2f}** / **{worst:.2f}**")
+    lines += [
+        "",
+        "Per engine, the median step over every sample's steps, and the largest worst-step "
+        f"ratio of any sample (probe / bare): {', '.join(pooled)}.",
+    ]
+    return lines
+
+
 def _picked(every: int) -> str:
     return "Every schema" if every == 1 else f"Every {every}th schema"
 
@@ -189,10 +425,19 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "Generated by `python benchmarks/engines.py` "
         f"({results['machine']}, Mistral v1 tokenizer, 32,000 tokens; budget "
-        f"{results['budget']:g} s per engine, step budget {results['step_budget']:g} s). "
+        f"{results['budget']:g} s per engine, step budget {results['step_budget']:g} s, "
+        f"compile budget {results.get('compile_budget', 10):g} s). "
         "Each row walks the sample's first instance (`samples/instances/`) token by token; "
         "what `schemalint check --measure --engine all --instance FILE` prints. Machine noise "
         "is up to ~1.6x between runs.",
+        "",
+        "A step's time is the engine's own mask call and nothing else (xgrammar "
+        "`fill_next_token_bitmask`, llguidance `unsafe_compute_mask_ptr`, outlines-core "
+        "`write_mask_into`, each into a buffer allocated once per matcher; LMFE "
+        "`get_allowed_tokens`), after one untimed warm-up per worker on a throwaway grammar. "
+        "A step whose wall time exceeds its CPU time by more than 0.2 ms was pre-empted (the "
+        "machine ran something else): it counts at its CPU time, so it is never the worst step "
+        "for the time it waited.",
         "",
         "Worst step per engine (compile time in brackets; `≥` = abandoned at the step budget):",
         "",
@@ -220,6 +465,8 @@ def markdown(results: dict[str, Any]) -> str:
             for r in row["engines"]
         ]
         lines.append(f"| {row['shape']} | " + " | ".join(cells) + " |")
+    if any("bare" in row for row in results["samples"]):
+        lines += bare_table(results)
     lines += ["", "Recommendations printed:", ""]
     lines += [f"- `{row['sample']}`: {row['recommendation']}" for row in results["samples"]]
     lines += [
@@ -228,7 +475,8 @@ def markdown(results: dict[str, Any]) -> str:
         "outlines-core keep the schema's key order; LMFE allows any order unless "
         "`LMFE_STRICT_JSON_FIELD_ORDER`), and each engine walks the instance tokenized as a "
         "continuation, with its own defaults otherwise. Compile time is paid once per schema "
-        "when the engine caches compiled grammars; a compile past the step budget plus 10 s is "
+        "when the engine caches compiled grammars; a compile past the step budget plus the "
+        "compile budget is "
         "reported as over budget. A rejected instance is a valid document the engine could "
         "not write: a correctness bug, whatever the speed. `check --measure --engine` reports "
         "each of these per engine as a finding: SM501 (refuses the schema), SM502 (cannot "
@@ -275,7 +523,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--step-budget", type=float, default=10.0)
+    parser.add_argument("--compile-budget", type=float, default=10.0)
     parser.add_argument("--engines", default="all")
+    parser.add_argument("--rounds", type=int, default=5, help="probe against bare loop rounds")
+    parser.add_argument(
+        "--bare-cap", type=float, default=3.0, help="walks longer (s) are not repeated bare"
+    )
     parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--corpus-budget", type=float, default=5.0)
     parser.add_argument("--every", type=int, default=1)
@@ -295,6 +548,8 @@ def main() -> None:
         f"{platform.python_version()}",
         "budget": arguments.budget,
         "step_budget": arguments.step_budget,
+        "compile_budget": arguments.compile_budget,
+        "bare_cap": arguments.bare_cap,
         "engines": engines,
         "every": arguments.every,
         "corpus_budget": arguments.corpus_budget,

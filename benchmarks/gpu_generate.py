@@ -36,8 +36,9 @@ from schemalint.generate.run import Backend, GenerateSettings, enforced_tokens, 
 from schemalint.generate.variants import build_variants
 from schemalint.lmfe import detect_settings
 from schemalint.load.reader import Document, read_document
-from schemalint.measure.instances import generate_instance, serialise
+from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import percentile
+from schemalint.measure.serialise import serialise
 from schemalint.measure.tokenizers import load_tokenizer
 from schemalint.measure.walk import EnforcerConfig
 

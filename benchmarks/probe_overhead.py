@@ -53,12 +53,14 @@ from pathlib import Path
 from typing import Any
 
 from schemalint.analysis import Analysis, analyse
+from schemalint.engines.base import Mask
 from schemalint.engines.lmfe import lmfe_subject
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.measure import walk as walk_module
-from schemalint.measure.instances import locate, serialise
+from schemalint.measure.locate import locate
 from schemalint.measure.probe import MeasureSettings, Prober, _is_valid
+from schemalint.measure.serialise import serialise
 from schemalint.measure.tokenizers import Tokenizer
 from schemalint.measure.walk import Budget, Step, token_offsets, walk_text
 
@@ -303,7 +305,7 @@ class Case:
         if search is None:
             return 0.0, 0.0
         enforcer = TokenEnforcer(self.data, JsonSchemaParser(self.analysis.schema))
-        strings = self.data.tokenizer_tree.tokens_to_strs
+        pieces = walk_module.token_pieces(self.data.tokenizer_tree.tokens_to_strs)
         root = self.data.tokenizer_tree.root
         sequence, elapsed, prototype = [self.prompt], 0.0, 0.0
         for step in self.steps:
@@ -312,7 +314,7 @@ class Case:
                 break
             if not step.accepted:
                 started = time.perf_counter()
-                found = search(allowed, strings, self.text, step.offset)
+                found = search(Mask(ids=allowed), pieces, self.text, step.offset)
                 elapsed += time.perf_counter() - started
                 started = time.perf_counter()
                 again = trie_continuation(allowed, root, self.text, step.offset)

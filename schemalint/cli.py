@@ -2,16 +2,80 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 
 from schemalint import __version__
 
-app = typer.Typer(
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def _internal_errors(command: Command) -> Command:
+    """An exception escaping a command is a bug of schemalint's: one line on stderr, the trace
+    in a file, and exit code 2 (ruff's), never 1, which means findings, and never 0, whatever
+    ``--exit-zero`` says."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            if isinstance(error, OSError) and error.errno == errno.EPIPE:
+                raise  # the reader of stdout went away (`| head`): Typer exits quietly
+            _report_internal_error(error)
+            raise typer.Exit(2) from None
+
+    return cast(Command, guarded)
+
+
+def _report_internal_error(error: Exception) -> None:
+    import platform
+    import tempfile
+    import traceback
+
+    from schemalint.model import shorten
+
+    where = "the trace could not be written"
+    with (
+        contextlib.suppress(OSError),
+        tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", prefix="schemalint-crash-", suffix=".txt", delete=False
+        ) as trace,
+    ):
+        trace.write(f"schemalint {__version__}, Python {platform.python_version()}, ")
+        trace.write(f"{platform.platform()}\n\n{''.join(traceback.format_exception(error))}")
+        where = f"full trace in {trace.name}"
+    typer.echo(
+        f"schemalint: internal error: {type(error).__name__}: {shorten(str(error))} "
+        f"({where}); please report it",
+        err=True,
+    )
+
+
+class _Typer(typer.Typer):
+    """Registers every command guarded by ``_internal_errors``, so none can go without."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Command], Command]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(command: Command) -> Command:
+            register(_internal_errors(command))
+            return command
+
+        return decorator
+
+
+app = _Typer(
     name="schemalint",
     help="Find, measure and fix the JSON-Schema shapes that make constrained decoding slow.",
     no_args_is_help=True,
@@ -239,7 +303,7 @@ def rewrite(
     from schemalint.load.reader import read_document
     from schemalint.model import LoadError
     from schemalint.rewrite.document import rewrite_document, setting_hints
-    from schemalint.rewrite.rewrites import MEASURED
+    from schemalint.rewrite.rewrites import MEASURED, trades
 
     if in_place and output is not None:
         raise _fail("use either --in-place or --output, not both")
@@ -264,6 +328,8 @@ def rewrite(
         result = rewrite_document(document, settings, unsafe_fixes, judge)
     except NotASchema as error:
         raise _fail(f"{path}: {error}") from None
+    if result.refused is not None:
+        raise _fail(f"{path}: not rewritten: {result.refused}")
     for message in result.decisions:
         typer.echo(f"measured: {message}", err=True)
     for where, change in result.changes:
@@ -274,6 +340,8 @@ def rewrite(
         )
     for message in result.rolled_back:
         typer.echo(f"rolled back: {message}", err=True)
+    for line in trades([change.rewrite for _, change in result.changes]):
+        typer.echo(f"unsafe: {line}", err=True)
     if judge is None and any(change.rewrite in MEASURED for _, change in result.changes):
         typer.echo(
             "note: the free-text rewrites above were chosen from static findings; "

@@ -15,20 +15,23 @@ from typing import TYPE_CHECKING, Any
 
 from schemalint import risk
 from schemalint.analysis import Analysis, analyse
+from schemalint.blame import library_failure
 from schemalint.checks import RULES
+from schemalint.checks.base import is_measured
 from schemalint.checks.validity import INVALID_INPUT
 from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import NormalisedSchema, NotASchema, normalise
 from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
-from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation
-from schemalint.walk import SchemaTooLarge
+from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation, shorten
+from schemalint.walk import SchemaTooLarge, check_depth
 
 #: Below this many files per process, starting processes costs more than it saves.
 _FILES_PER_WORKER = 32
 
 if TYPE_CHECKING:
+    from schemalint.measure.plan import Goal
     from schemalint.measure.probe import Measurement, Prober
 _SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
 
@@ -121,6 +124,11 @@ def check_data(
     data: Any, settings: Settings, path: str = "<data>", prober: Prober | None = None
 ) -> FileReport:
     """Lint an in-memory schema or tools list; positions refer to its indented JSON."""
+    try:
+        check_depth(data)
+    except SchemaTooLarge as error:  # before json.dumps, which would hit the recursion limit
+        failure = LoadError(path, f"schema too large to analyse: {error}")
+        return FileReport(path, None, _input_error(failure, settings))
     text = json.dumps(data, indent=2)
     return check_document(
         Document(path, "json", text, data, PositionIndex(lambda: index_json(text))),
@@ -132,28 +140,62 @@ def check_data(
 def check_document(
     document: Document, settings: Settings, prober: Prober | None = None
 ) -> FileReport:
+    enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
+    kind: str | None = None
     try:
+        check_depth(document.data)
         normalised = normalise(document.data)
+        kind = normalised.kind
+        analysis = analyse(normalised.schema, enforcer)
+        enabled = settings.enabled_codes(document.path)
+        static = frozenset(code for code in enabled if not is_measured(code))
+        violations = list(_run_rules(analysis, static, settings))
+        if prober is not None:
+            goals = _finding_goals(violations, analysis)
+            analysis.measurement = prober.measure(analysis, _tools(normalised), goals)
+            analysis.measurement.to_source = normalised.to_source
+            violations += _run_rules(analysis, enabled - static, settings)
+        metrics = analysis.metrics()
     except NotASchema as error:
         position = document.positions.find(error.pointer)
         failure = LoadError(document.path, str(error), position)
         return FileReport(document.path, None, _input_error(failure, settings, error.pointer))
-    enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
-    try:
-        analysis = analyse(normalised.schema, enforcer)
-        if prober is not None:
-            analysis.measurement = prober.measure(analysis)
-            analysis.measurement.to_source = normalised.to_source
-        violations = list(_run_rules(analysis, settings.enabled_codes(document.path), settings))
-        metrics = analysis.metrics()
     except SchemaTooLarge as error:
-        failure = LoadError(document.path, f"schema too large to analyse: {error}")
-        return FileReport(document.path, normalised.kind, _input_error(failure, settings))
+        reason = f"schema too large to analyse: {error}"
     except RecursionError:
-        failure = LoadError(document.path, "schema nested too deeply to analyse")
-        return FileReport(document.path, normalised.kind, _input_error(failure, settings))
-    findings = _place(violations, document, normalised, settings)
-    return FileReport(document.path, normalised.kind, findings, metrics, analysis.measurement)
+        reason = "schema nested too deeply to analyse"
+    except Exception as error:  # one file a library fails on must not end a folder's report
+        blamed = library_failure(error)
+        if blamed is None:
+            raise
+        reason = f"cannot analyse this file: {blamed}"
+    else:
+        findings = _place(violations, document, normalised, settings)
+        return FileReport(document.path, kind, findings, metrics, analysis.measurement)
+    failure = LoadError(document.path, reason)
+    return FileReport(document.path, kind, _input_error(failure, settings))
+
+
+def _tools(normalised: NormalisedSchema) -> list[tuple[str, str]] | None:
+    """A tool list's tools as (analysed-schema pointer, name); None for other documents."""
+    if not normalised.tools:
+        return None
+    if len(normalised.tools) == 1:
+        return [("", normalised.tools[0].name)]
+    return [(f"/anyOf/{index}", tool.name) for index, tool in enumerate(normalised.tools)]
+
+
+def _finding_goals(violations: list[tuple[str, Violation]], analysis: Analysis) -> list[Goal]:
+    """Where the walk plan must go first: the pointers of static findings a walk can test,
+    in the condition their rule describes."""
+    from schemalint.measure.plan import FINDING, Goal
+
+    loose = not analysis.enforcer.strict_field_order
+    return [
+        Goal(violation.pointer, FINDING, code, key_first=loose and test == "before-decision")
+        for code, violation in violations
+        if (test := RULES[code].test) and violation.pointer in analysis.by_pointer
+    ]
 
 
 def _run_rules(
@@ -172,8 +214,8 @@ def _run_rules(
                 INVALID_INPUT.code,
                 Violation(
                     "",
-                    f"internal error in rule {code} ({type(error).__name__}: {error}); "
-                    "please report it",
+                    f"internal error in rule {code} "
+                    f"({type(error).__name__}: {shorten(str(error))}); please report it",
                 ),
             )
 

@@ -29,6 +29,23 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
 
 
+#: Characters of a schema value or library error a message may quote.
+QUOTE_LIMIT = 80
+
+
+def shorten(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis: a message quotes
+    schema values and library errors, and a 2 MB string in a schema must not make a 2 MB
+    finding."""
+    line = " ".join(text.splitlines())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(value)``, shortened: how a message names a value taken from the schema."""
+    return shorten(repr(value), limit)
+
+
 class Applicability(enum.Enum):
     """How far a fix can be trusted, in ruff's terms."""
 

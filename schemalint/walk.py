@@ -44,8 +44,33 @@ DEFINITIONS = frozenset({"$defs", "definitions"})
 UNIONS = ("anyOf", "oneOf")
 
 
+MAX_DEPTH = 80
+"""Levels of JSON nesting a document may have. Checking a schema against its meta-schema takes
+about eight stack frames per level, copying and printing it one or two, and Python stops at
+1,000 frames; the deepest schema in the corpus nests 63 levels."""
+
+
 class SchemaTooLarge(Exception):
-    """The schema has more subschemas than the analysis is allowed to visit."""
+    """The schema is larger or deeper than the analysis is allowed to go."""
+
+
+def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
+    """Raise SchemaTooLarge past ``limit`` levels of nesting, anywhere (a ``title`` too):
+    refused up front, a document never hits Python's recursion limit halfway through.
+
+    A value YAML aliases into many places is visited again only when reached deeper, so the
+    paths through shared values are not all walked, and a cycle counts as too deep."""
+    deepest: dict[int, int] = {}
+    todo = [(document, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if not isinstance(value, dict | list) or deepest.get(id(value), 0) >= depth:
+            continue
+        if depth > limit:
+            raise SchemaTooLarge(f"nested more than {limit} levels deep")
+        deepest[id(value)] = depth
+        items = value.values() if isinstance(value, dict) else value
+        todo.extend((item, depth + 1) for item in items)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,26 @@ def doubling_refs(levels: int) -> str:
     return json.dumps({"$defs": defs, "$ref": f"#/$defs/d{levels}"})
 
 
+def nested(levels: int, inner: object) -> object:
+    for _ in range(levels):
+        inner = [inner]
+    return inner
+
+
+def nested_items(levels: int) -> dict[str, object]:
+    schema: dict[str, object] = {"type": "string"}
+    for _ in range(levels):
+        schema = {"type": "array", "items": schema}
+    return schema
+
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+BESIDE_A_REF = {
+    "$schema": DRAFT_07,
+    "properties": {"a": {"$ref": "#/definitions/s"}},
+    "definitions": {"s": {"type": "string"}},
+}
+
 CASES: dict[str, tuple[str | bytes, str, str]] = {
     # name: (content, expected code, text the message contains)
     "empty.json": ("", "SL000", "empty file"),
@@ -50,6 +70,32 @@ CASES: dict[str, tuple[str | bytes, str, str]] = {
         "not fetched",
     ),
     "not_a_schema.yaml": ("- 1\n- 2\n", "SL000", "not a tools list"),
+    # referencing trusts its input to pass the meta-schema and raises AttributeError otherwise
+    "dependencies_list.json": (
+        json.dumps(BESIDE_A_REF | {"dependencies": {"a": {"required": ["c"]}, "b": ["a"]}}),
+        "SL201",
+        "free-text",
+    ),
+    "null_properties.json": (
+        json.dumps(BESIDE_A_REF | {"properties": None, "items": {"$ref": "#/definitions/s"}}),
+        "SL001",
+        "None is not of type 'object'",
+    ),
+    "list_in_anyof.json": (json.dumps(BESIDE_A_REF | {"anyOf": [[]]}), "SL001", "[] is not"),
+    "list_in_required.json": (
+        json.dumps({"type": "object", "properties": {"a": {}}, "required": [["a"]]}),
+        "SL001",
+        "['a'] is not of type 'string'",
+    ),
+    "pyyaml_fails.yaml": ("type: object\ndefault: !!bool maybe\n", "SL000", "yaml raised"),
+    "infinite.json": ('{"type": "number", "maximum": 1e400}', "SL000", "out of range"),
+    "deep_title.json": (
+        json.dumps({"type": "object", "title": nested(500, "x")}),
+        "SL000",
+        "nested more than",
+    ),
+    "deep_items.json": (json.dumps(nested_items(140)), "SL000", "nested more than"),
+    "ecma_only_pattern.json": ('{"type": "string", "pattern": "[a-"}', "SL001", "'regex'"),
     "laughs.yaml": (
         "a: &a [x,x,x,x,x,x,x,x,x]\n"
         + "".join(
@@ -119,3 +165,11 @@ def test_the_cli_never_prints_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_2_mb_value_is_quoted_in_a_short_message(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({"type": "x" * 2_000_000}))
+    result = runner.invoke(app, ["check", str(path), "-f", "json"])
+    [finding] = json.loads(result.stdout)["files"][0]["findings"]
+    assert finding["code"] == "SL001" and len(finding["message"]) < 200

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,30 @@ def test_static_check_does_not_import_heavy_packages() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def a_bug(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("a state not foreseen,\nin two lines")
+
+
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [
+        (["check", str(SEED), "--exit-zero"], "schemalint.engine.check_paths"),
+        (["rewrite", str(SEED)], "schemalint.rewrite.document.rewrite_document"),
+    ],
+)
+def test_an_internal_error_exits_2_with_one_line_and_the_trace_in_a_file(
+    command: list[str], where: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ruff's convention: 2 is the tool failing, never 1 (findings) nor 0 (--exit-zero)."""
+    monkeypatch.setattr(where, a_bug)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    code, out, err = run(*command)
+    assert code == 2 and out == ""
+    [trace] = tmp_path.glob("schemalint-crash-*.txt")
+    assert err == (
+        "schemalint: internal error: RuntimeError: a state not foreseen, in two lines "
+        f"(full trace in {trace}); please report it\n"
+    )
+    assert "Traceback" in trace.read_text() and "a_bug" in trace.read_text()

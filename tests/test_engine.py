@@ -7,8 +7,10 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from schemalint.analysis import Analysis
 from schemalint.checks import RULES
@@ -55,3 +57,49 @@ def test_a_rule_crash_becomes_a_finding_not_an_exception(monkeypatch: pytest.Mon
     assert [f.message for f in report.findings if f.code == "SL000"] == [
         "internal error in rule SL105 (RuntimeError: boom); please report it"
     ]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_a_library_fails_on_is_a_finding_and_the_rest_is_reported(
+    tmp_path: Path, jobs: int
+) -> None:
+    """Also with worker processes (70 files make two)."""
+    for index in range(70):
+        shutil.copy(sorted(SAMPLES.rglob("*.json"))[index % 8], tmp_path / f"{index:03d}.json")
+    (tmp_path / "035.yaml").write_text("type: object\ndefault: !!bool maybe\n")
+    report = check_paths([tmp_path], PINNED, jobs=jobs)
+    assert len(report.files) == 71
+    [failed] = [file for file in report.files if file.path.endswith("035.yaml")]
+    assert [(f.code, f.message) for f in failed.findings] == [
+        ("SL000", "invalid YAML (yaml raised KeyError: 'maybe')")
+    ]
+
+
+class LibraryFailingProber:
+    """Measures by reading YAML that PyYAML fails on: a library raising mid-analysis."""
+
+    def measure(self, analysis: Analysis, tools: Any = None, goals: Any = None) -> Any:
+        return yaml.safe_load("default: !!bool maybe")
+
+
+def test_a_library_failing_while_a_file_is_analysed_is_a_finding_on_it() -> None:
+    prober: Any = LibraryFailingProber()
+    report = check_data({"type": "string"}, PINNED, prober=prober)
+    assert [(f.code, f.message) for f in report.findings] == [
+        ("SL000", "cannot analyse this file: yaml raised KeyError: 'maybe'")
+    ]
+
+
+def test_a_bug_of_ours_is_not_disguised_as_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("schemalint.engine.normalise", lambda data: None)  # forgets to return
+    with pytest.raises(AttributeError):
+        check_data({"type": "string"}, PINNED)
+
+
+def test_in_memory_data_nested_past_the_limit_is_a_finding_not_a_recursion_error() -> None:
+    deep: Any = "leaf"
+    for _ in range(2_000):
+        deep = [deep]
+    report = check_data({"type": "string", "default": deep}, PINNED)
+    assert [f.code for f in report.findings] == ["SL000"]
+    assert "nested more than" in report.findings[0].message

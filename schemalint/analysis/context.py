@@ -29,6 +29,13 @@ def types_of(schema: Any) -> frozenset[str]:
     return frozenset()
 
 
+def required_names(schema: Any) -> list[str]:
+    """The property names a subschema lists in ``required``; anything else there (a list, a
+    number: the schema fails its meta-schema, SL001) names no property."""
+    required = schema.get("required") if isinstance(schema, dict) else None
+    return [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+
+
 def is_free_text(schema: Any) -> bool:
     """A string the model writes freely: type string with no enum, const or format."""
     return "string" in types_of(schema) and not any(
@@ -152,9 +159,8 @@ def _optional_count(schema: dict[str, Any]) -> int:
     props = schema.get("properties")
     if not isinstance(props, dict):
         return 0
-    required = schema.get("required")
-    required_names = set(required) if isinstance(required, list) else set()
-    return sum(1 for name in props if name not in required_names)
+    required = set(required_names(schema))
+    return sum(1 for name in props if name not in required)
 
 
 def analyse(schema: Any, enforcer: EnforcerSettings, max_nodes: int = 200_000) -> Analysis:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import unquote, urldefrag, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import referencing
-import referencing.exceptions
 import referencing.jsonschema
 
+from schemalint.analysis.resources import identifier_keyword, resource_of, resource_roots
 from schemalint.walk import Node
 
 DOCUMENT_URI = "urn:schemalint:document"
@@ -48,6 +48,11 @@ def _registry(schema: Any) -> tuple[referencing.Registry[Any], str]:
 
 
 def resolve_refs(schema: Any, nodes: list[Node]) -> RefGraph:
+    """Every ``$ref`` with its status and target.
+
+    ``referencing`` expects a schema that passes its meta-schema and raises anything
+    (AttributeError, TypeError...) on one that does not; SL001 reports why. Its refs are then
+    unresolvable, but for ``#/...`` pointers, which are followed here without it."""
     graph = RefGraph()
     holders = [
         n for n in nodes if isinstance(n.schema, dict) and isinstance(n.schema.get("$ref"), str)
@@ -58,30 +63,53 @@ def resolve_refs(schema: Any, nodes: list[Node]) -> RefGraph:
     known = {n.pointer for n in nodes}
     try:
         registry, base = _registry(schema)
-    except (referencing.exceptions.Unresolvable, ValueError, TypeError):
+    except Exception:  # a malformed schema: see above
         registry, base = referencing.Registry(), DOCUMENT_URI
     resolver = registry.resolver(base_uri=base)
+    roots = resource_roots(nodes, identifier_keyword(schema))
+    bases = _resource_bases(roots, {n.pointer: n.schema for n in nodes}, base, schema)
     for node in holders:
         value = node.schema["$ref"]
-        graph.refs[node.pointer] = _resolve(value, node.pointer, resolver, base, by_identity, known)
+        home = resource_of(node.pointer, roots)
+        graph.refs[node.pointer] = _resolve(
+            value, node.pointer, resolver, (home, bases[home]), by_identity, known
+        )
     return graph
+
+
+def _resource_bases(
+    roots: list[str], schemas: dict[str, Any], base: str, root: Any
+) -> dict[str, str]:
+    """The base URI of each resource: its ``$id`` resolved against the enclosing one's."""
+    keyword = identifier_keyword(root)
+    bases = {"": base}
+    for pointer in sorted(roots[1:], key=len):
+        enclosing = resource_of(pointer.rsplit("/", 1)[0], roots)
+        try:
+            bases[pointer] = urljoin(bases[enclosing], schemas[pointer][keyword])
+        except ValueError:  # not a URI: refs inside resolve as if it were absent
+            bases[pointer] = bases[enclosing]
+    return bases
 
 
 def _resolve(
     value: str,
     source: str,
     resolver: referencing._core.Resolver[Any],  # the public alias is not exported
-    base: str,
+    home: tuple[str, str],
     by_identity: dict[int, str],
     known: set[str],
 ) -> Ref:
+    """``home`` is the resource the ``$ref`` sits in (its pointer and base URI): a reference
+    resolves against it, so ``#/$defs/u`` means that resource's ``$defs``."""
+    resource, base = home
     if value.startswith("#") and (len(value) == 1 or value[1] == "/"):
-        target = unquote(value[1:])
+        target = resource + unquote(value[1:])
         status: RefStatus = "local" if target in known else "unresolvable"
         return Ref(source, value, status, target if status == "local" else None)
     try:
-        resolved = resolver.lookup(value)
-    except (referencing.exceptions.Unresolvable, ValueError, TypeError):
+        resolved = resolver.lookup(urljoin(base, value) if resource else value)
+    except Exception:  # a malformed schema: see resolve_refs
         return Ref(source, value, "remote" if _points_outside(value, base) else "unresolvable")
     found = by_identity.get(id(resolved.contents))
     if found is None:
@@ -90,5 +118,8 @@ def _resolve(
 
 
 def _points_outside(value: str, base: str) -> bool:
-    url, _ = urldefrag(value)
-    return bool(url) and (bool(urlsplit(url).scheme) or url != base)
+    try:
+        url, _ = urldefrag(value)
+        return bool(url) and (bool(urlsplit(url).scheme) or url != base)
+    except ValueError:  # not a URL at all, such as "http://[": nothing to fetch
+        return False

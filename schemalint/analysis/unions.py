@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from schemalint.analysis.context import Analysis, is_free_text
+from schemalint.analysis.context import Analysis, is_free_text, required_names
 from schemalint.walk import Node
 
 _MAX_NESTING = 4
@@ -40,9 +40,8 @@ def discriminator(analysis: Analysis, branch: Node) -> str | None:
 def generation_order(analysis: Analysis, branch: Node) -> list[str]:
     """The key order a model is steered to: ``required`` under strict order, else ``properties``."""
     names = [name for name, _ in analysis.properties(branch)]
-    required = branch.schema.get("required") if isinstance(branch.schema, dict) else None
-    if analysis.enforcer.strict_field_order and isinstance(required, list):
-        order = [r for r in required if isinstance(r, str) and r in names]
+    if analysis.enforcer.strict_field_order:
+        order = [r for r in required_names(branch.schema) if r in names]
         return order + [name for name in names if name not in order]
     return names
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from schemalint.analysis import Analysis
 from schemalint.model import Applicability, Severity, Violation
 
 Options = Mapping[str, Any]
+Test = Literal["", "reach", "before-decision"]
+"""How ``check --measure`` puts a static rule's prediction to the test: ``reach`` walks an
+instance that writes the value at the finding's pointer; ``before-decision`` also writes it
+before the union's discriminator, as a model may under loose key order; "" for rules a walk
+cannot test."""
 CheckFunction = Callable[[Analysis, Options], Iterable[Violation]]
 
 
@@ -30,12 +35,18 @@ class Rule:
     """None for rules emitted by the pipeline itself (SL000, input errors)."""
     fix: Applicability | None = None
     options: tuple[Option, ...] = ()
+    test: Test = ""
 
     def defaults(self) -> dict[str, int]:
         return {option.name: option.default for option in self.options}
 
 
 REGISTRY: dict[str, Rule] = {}
+
+
+def is_measured(code: str) -> bool:
+    """Whether a rule reads a measurement (``check --measure``): the SM codes."""
+    return code.startswith("SM")
 
 
 def rule(
@@ -45,11 +56,12 @@ def rule(
     summary: str,
     fix: Applicability | None = None,
     options: tuple[Option, ...] = (),
+    test: Test = "",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as the check of rule ``code``."""
 
     def register(check: CheckFunction) -> CheckFunction:
-        add_rule(Rule(code, name, severity, summary, check, fix, options))
+        add_rule(Rule(code, name, severity, summary, check, fix, options, test))
         return check
 
     return register

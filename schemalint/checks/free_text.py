@@ -19,7 +19,7 @@ from schemalint.analysis.unions import (
 )
 from schemalint.checks.base import Options, rule
 from schemalint.lmfe import MULTI_BRANCH_SHORTCUT_VERSION
-from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.model import Applicability, Fix, Severity, Violation, quoted
 from schemalint.walk import Node
 
 _MOVE_THOUGHT = Fix(
@@ -79,6 +79,7 @@ def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violat
     "Union branches alive together constrain the same free-text field differently: "
     "LMFE loses its free-text shortcut (70-120 s per token measured).",
     fix=Applicability.UNSAFE,
+    test="before-decision",
 )
 def union_divergent_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node, keyword, by_path in _union_fields(analysis):
@@ -89,7 +90,7 @@ def union_divergent_free_text(analysis: Analysis, options: Options) -> Iterator[
             odd = _least_common(fields)
             yield Violation(
                 odd.node.pointer,
-                f"'{'.'.join(path)}' is constrained differently in {len(variants)} of the "
+                f"{quoted('.'.join(path))} is constrained differently in {len(variants)} of the "
                 f"{len(fields)} {keyword} branches that can write it ({_order_note(analysis)}): "
                 "LMFE walks its whole token trie for every step of it (70-120 s per token)",
                 Fix(
@@ -143,6 +144,7 @@ def pattern_breadth(pattern: str) -> str | None:
     Severity.HIGH,
     "A pattern admits prose: LMFE runs the regex over its token trie (0.4-7 s per token).",
     fix=Applicability.UNSAFE,
+    test="reach",
 )
 def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -155,7 +157,7 @@ def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
         any_character = breadth == "any"
         yield Violation(
             jp.join(node.pointer, "pattern"),
-            f"pattern {pattern!r} admits "
+            f"pattern {quoted(pattern)} admits "
             + ("almost any text" if any_character else "free prose")
             + ": LMFE checks it against every candidate token (measured 0.4-7 s per token)",
             Fix(
@@ -174,6 +176,7 @@ def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
     Severity.CRITICAL,
     "Free text inside a multi-branch union on LMFE older than 0.10.8: no free-text shortcut.",
     fix=Applicability.UNSAFE,
+    test="before-decision",
 )
 def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[Violation]:
     if analysis.enforcer.has_multi_branch_shortcut:
@@ -184,9 +187,10 @@ def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[V
             if len(fields) >= 2:
                 yield Violation(
                     fields[0].node.pointer,
-                    f"'{'.'.join(path)}' is written while {len(fields)} {keyword} branches are "
-                    f"alive; {analysis.enforcer.describe()} only takes its free-text shortcut "
-                    f"with one live branch (70-100 s per token measured): upgrade to >= {wanted}",
+                    f"{quoted('.'.join(path))} is written while {len(fields)} {keyword} "
+                    f"branches are alive; {analysis.enforcer.describe()} only takes its free-text "
+                    "shortcut with one live branch (70-100 s per token measured): upgrade to "
+                    f">= {wanted}",
                     _MOVE_THOUGHT,
                     {"branches": len(fields), "union": jp.join(node.pointer, keyword)},
                 )
@@ -199,6 +203,7 @@ def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[V
     "A union of a string enum and a free string: LMFE checks every token against both "
     "(4-8 s per token measured).",
     fix=Applicability.UNSAFE,
+    test="reach",
 )
 def enum_or_free_string(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -232,6 +237,7 @@ def _is_string_choice(schema: dict[str, object]) -> bool:
     "Free text comes before the union's discriminator, so it is written with every branch "
     "alive (the exllamav2 #486 hang).",
     fix=Applicability.UNSAFE,
+    test="before-decision",
 )
 def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for branch, key in discriminated_branches(analysis):
@@ -241,7 +247,7 @@ def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iter
             if name in props and is_free_text(props[name].schema):
                 yield Violation(
                     jp.join(branch.pointer, "properties", name),
-                    f"free-text '{name}' comes before the discriminator '{key}' "
+                    f"free-text {quoted(name)} comes before the discriminator {quoted(key)} "
                     f"(position {order.index(name) + 1} of {len(order)} in "
                     f"{_order_source(analysis)}): every "
                     f"branch stays alive while it is written; "
@@ -294,7 +300,7 @@ def discriminator_not_first(analysis: Analysis, options: Options) -> Iterator[Vi
         if not any(n in props and is_free_text(props[n].schema) for n in before):
             yield Violation(
                 jp.join(branch.pointer, "properties", key),
-                f"discriminator '{key}' is not first in {_order_source(analysis)}: "
+                f"discriminator {quoted(key)} is not first in {_order_source(analysis)}: "
                 "branches stay alive longer than needed",
                 Fix("Move the discriminator first (schemalint rewrite).", Applicability.SAFE),
             )

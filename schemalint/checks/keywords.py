@@ -10,7 +10,7 @@ from schemalint.analysis import Analysis, types_of
 from schemalint.analysis.unions import generation_order
 from schemalint.checks.base import Options, rule
 from schemalint.lmfe import IGNORED_KEYWORDS
-from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.model import Applicability, Fix, Severity, Violation, quoted, shorten
 
 #: The only $ref form LMFE resolves: it looks the last segment up in root $defs/definitions.
 _ROOT_DEFINITION = re.compile(r"^#/(\$defs|definitions)/[^/]+$")
@@ -28,6 +28,7 @@ _VALIDATE_AFTER = Fix(
     "An object with no properties and additionalProperties true (or {}): LMFE crashes "
     "silently inside it and then allows only end-of-sequence.",
     fix=Applicability.SAFE,
+    test="reach",
 )
 def free_form_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -108,6 +109,7 @@ def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     Severity.HIGH,
     "oneOf over branches that are not objects: LMFE parses every oneOf branch as an object.",
     fix=Applicability.SAFE,
+    test="reach",
 )
 def oneof_non_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -151,13 +153,14 @@ def _value_kind(schema: object) -> str:
     "non-string-const",
     Severity.HIGH,
     "A const that is not a string: LMFE matches consts as text.",
+    test="reach",
 )
 def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
         if node.is_object and "const" in node.schema and not isinstance(node.schema["const"], str):
             yield Violation(
                 jp.join(node.pointer, "const"),
-                f"const {node.schema['const']!r} is not a string: LMFE cannot generate it",
+                f"const {quoted(node.schema['const'])} is not a string: LMFE cannot generate it",
                 Fix("Use a one-value enum or a string const.", Applicability.DISPLAY_ONLY),
             )
 
@@ -167,6 +170,7 @@ def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation
     "ref-beside-type",
     Severity.HIGH,
     "A $ref with a sibling type: LMFE follows the type and ignores the $ref.",
+    test="reach",
 )
 def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:
@@ -175,7 +179,7 @@ def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]
         if "type" in schema:
             yield Violation(
                 jp.join(source, "$ref"),
-                f"$ref beside type {schema['type']!r}: LMFE uses the type and drops the "
+                f"$ref beside type {quoted(schema['type'])}: LMFE uses the type and drops the "
                 "referenced constraints",
                 Fix("Inline the reference by hand or drop the type.", Applicability.DISPLAY_ONLY),
             )
@@ -195,7 +199,7 @@ def non_root_ref_target(analysis: Analysis, options: Options) -> Iterator[Violat
             continue
         yield Violation(
             jp.join(ref.source, "$ref"),
-            f"$ref '{ref.value}' does not name a root $defs entry: LMFE resolves it by its "
+            f"$ref {quoted(ref.value)} does not name a root $defs entry: LMFE resolves it by its "
             "last segment and fails or picks the wrong schema",
             Fix("Inline it, or move the target into root $defs.", Applicability.SAFE),
         )
@@ -212,7 +216,7 @@ def remote_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
         if ref.status == "remote":
             yield Violation(
                 jp.join(ref.source, "$ref"),
-                f"remote $ref '{ref.value}' (not fetched): bundle it into root $defs",
+                f"remote $ref {quoted(ref.value)} (not fetched): bundle it into root $defs",
                 Fix("Bundle the referenced schema into $defs.", Applicability.DISPLAY_ONLY),
             )
 
@@ -228,6 +232,7 @@ _VALUE_KEYWORDS = ("properties", "anyOf", "oneOf", "items", "additionalPropertie
     Severity.HIGH,
     "A value subschema with no type ({}, true, or annotations only): LMFE raises "
     "'Unsupported type None' when it reaches it.",
+    test="reach",
 )
 def untyped_subschema(analysis: Analysis, options: Options) -> Iterator[Violation]:
     targets = set(analysis.ref_uses)
@@ -259,6 +264,7 @@ def untyped_subschema(analysis: Analysis, options: Options) -> Iterator[Violatio
     "items-true",
     Severity.HIGH,
     "items: true: LMFE raises on the first item, so even [] cannot be generated.",
+    test="reach",
 )
 def items_true(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -275,6 +281,7 @@ def items_true(analysis: Analysis, options: Options) -> Iterator[Violation]:
     "pattern-with-length",
     Severity.HIGH,
     "pattern together with minLength/maxLength: LMFE raises LMFormatEnforcerException.",
+    test="reach",
 )
 def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -298,6 +305,7 @@ def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violat
     "mixed-type-enum",
     Severity.HIGH,
     "An enum mixing value types, or of booleans: LMFE cannot generate it.",
+    test="reach",
 )
 def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -332,7 +340,9 @@ def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]
 def unresolvable_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:
         if ref.status == "unresolvable":
-            yield Violation(jp.join(ref.source, "$ref"), f"$ref '{ref.value}' does not resolve")
+            yield Violation(
+                jp.join(ref.source, "$ref"), f"$ref {quoted(ref.value)} does not resolve"
+            )
 
 
 @rule(
@@ -355,16 +365,16 @@ def properties_out_of_strict_order(analysis: Analysis, options: Options) -> Iter
         required = node.schema.get("required", [])
         refused = listed[first]
         why = (
-            f"optional '{refused}' comes before required '{order[first]}', and LMFE allows it "
-            "only once every required key is written"
+            f"optional {quoted(refused)} comes before required {quoted(order[first])}, and LMFE "
+            "allows it only once every required key is written"
             if refused not in required
-            else f"LMFE wants '{order[first]}' there (the `required` order)"
+            else f"LMFE wants {quoted(order[first])} there (the `required` order)"
         )
         yield Violation(
             jp.join(node.pointer, "properties", refused),
-            f"a model writing the keys in the listed order is refused at '{refused}': {why}",
+            f"a model writing the keys in the listed order is refused at {quoted(refused)}: {why}",
             Fix(
-                f"List the properties in the order LMFE writes them: {', '.join(order)} "
+                f"List the properties in the order LMFE writes them: {shorten(', '.join(order))} "
                 "(schemalint rewrite).",
                 Applicability.SAFE,
             ),

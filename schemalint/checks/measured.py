@@ -111,7 +111,7 @@ def _worst_prefixes(analysis: Analysis) -> dict[str, str]:
     for walk in analysis.measurement.walks:
         candidates = list(walk.steps) + ([walk.stuck] if walk.stuck else [])
         for step in candidates:
-            seconds = walk.stuck_seconds if step is walk.stuck else step.step.seconds
+            seconds = walk.stuck_seconds if step is walk.stuck else step.step.engine_seconds
             if seconds > worst.get(step.pointer, (-1.0, ""))[0]:
                 worst[step.pointer] = (
                     seconds,
@@ -170,6 +170,32 @@ def measurement_incomplete(analysis: Analysis, options: Options) -> Iterator[Vio
                 f"characters of {walk.label}: raise --budget to measure the rest",
                 evidence={"steps": len(walk.steps), "characters": done},
             )
+
+
+@rule(
+    "SM103",
+    "coverage-incomplete",
+    Severity.INFO,
+    "The walks did not reach every tool or subschema: what was not walked is not measured.",
+)
+def coverage_incomplete(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    measurement = analysis.measurement
+    if measurement is None or measurement.coverage is None or measurement.coverage.complete:
+        return
+    covered = measurement.coverage
+    left = len(measurement.left_out)
+    why = (
+        f"the budget ran out before {left} planned walk{'s' if left != 1 else ''}: raise --budget"
+        if left
+        else "no walk wrote a valid value there (the walked instances, or all the generator "
+        "could write)"
+    )
+    yield Violation(
+        "",
+        f"{covered.line()} ({why})",
+        evidence=covered.to_json(),
+        severity=Severity.LOW if covered.missed_tools else None,
+    )
 
 
 @rule("SM202", "step-over-budget", Severity.CRITICAL, "An enforcer step ran past its time budget.")

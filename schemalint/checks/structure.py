@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Iterator
 
 from schemalint import pointer as jp
-from schemalint.analysis import Analysis, types_of
+from schemalint.analysis import Analysis, required_names, types_of
 from schemalint.checks.base import Option, Options, rule
-from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.model import Applicability, Fix, Severity, Violation, quoted
 from schemalint.walk import NESTING, UNIONS
 
 _INLINE = Fix("Inline the referenced definitions (schemalint rewrite).", Applicability.SAFE)
@@ -105,7 +105,7 @@ def recursive_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
         if source in analysis.shape.ref_loops:
             yield Violation(
                 source,
-                f"$ref '{ref.value}' closes a loop that nests no value: the schema never "
+                f"$ref {quoted(ref.value)} closes a loop that nests no value: the schema never "
                 "bottoms out, and enforcers recurse until they fail",
                 Fix(
                     "Break the loop: give the definitions a real type.", Applicability.DISPLAY_ONLY
@@ -115,7 +115,7 @@ def recursive_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
             continue
         yield Violation(
             source,
-            f"recursive $ref to '{ref.value}': output can nest without bound, and LMFE "
+            f"recursive $ref to {quoted(ref.value)}: output can nest without bound, and LMFE "
             "resolves only root definitions",
             Fix("Unroll the recursion to a fixed depth.", Applicability.DISPLAY_ONLY),
         )
@@ -156,8 +156,7 @@ def many_optional_properties(analysis: Analysis, options: Options) -> Iterator[V
         properties = node.schema.get("properties") if node.is_object else None
         if not isinstance(properties, dict):
             continue
-        required = node.schema.get("required")
-        names = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+        names = set(required_names(node.schema))
         optional = [name for name in properties if name not in names]
         if len(optional) > options["max-optional"]:
             yield Violation(

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from jsonschema.exceptions import SchemaError
-
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis
 from schemalint.checks.base import Options, Rule, add_rule, rule
-from schemalint.dialect import validator_class_for
+from schemalint.dialect import meta_message, meta_validator
 from schemalint.model import Severity, Violation
 
 INVALID_INPUT = Rule(
@@ -31,13 +29,10 @@ _MAX_REPORTED = 10
     "The schema fails its JSON Schema meta-schema; enforcers may misread it.",
 )
 def schema_invalid(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    validator_class = validator_class_for(analysis.schema)
-    meta = validator_class(validator_class.META_SCHEMA)
-    for count, error in enumerate(meta.iter_errors(analysis.schema)):
+    errors = meta_validator(analysis.schema).iter_errors(analysis.schema)
+    for count, error in enumerate(errors):
         if count == _MAX_REPORTED:
             return
-        wrapped = SchemaError.create_from(error)
         yield Violation(
-            jp.join("", *error.absolute_path),
-            f"fails the meta-schema: {wrapped.message}",
+            jp.join("", *error.absolute_path), f"fails the meta-schema: {meta_message(error)}"
         )

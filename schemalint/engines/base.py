@@ -7,7 +7,7 @@ into a :class:`Matcher` inside the walk's worker process, where a hang can be ki
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,35 +19,60 @@ class EngineUnavailable(Exception):
 
 
 class Mask:
-    """The tokens allowed at one step. Built cheaply inside the timed call; counting and
-    membership are computed afterwards, outside the timing."""
+    """The tokens allowed at one step, read after the timed call and before the next one: a
+    list of ids (LMFE's natural output) or a bitmask (one bit per token, in 32-bit words).
 
-    def __init__(self, ids: list[int] | None = None, bits: Any = None, vocab_size: int = 0):
+    A bitmask is read where it lies, with plain integer operations: membership by a bit test,
+    the count by popcount. The id list is built only when asked for (a split search, a random
+    pick). Reading it otherwise (into a list and a set: milliseconds at 32,000 tokens, or even
+    through numpy's machinery) pushes the engine's code and data out of the caches, and its
+    next timed call pays for it.
+    """
+
+    def __init__(
+        self, ids: list[int] | None = None, words: memoryview | None = None, vocab_size: int = 0
+    ) -> None:
         self._ids = ids
-        self._bits = bits
+        self._words = words
+        """The bitmask, as unsigned 32-bit words (``memoryview`` format ``I``)."""
         self._vocab_size = vocab_size
-        self._set: set[int] | frozenset[int] | None = None
-
-    def _allowed(self) -> set[int] | frozenset[int]:
-        if self._set is None:
-            self._set = set(self._ids) if self._ids is not None else frozenset(self.ids())
-        return self._set
+        self._count: int | None = None
 
     def ids(self) -> list[int]:
         if self._ids is None:
             import numpy
 
-            words = numpy.ascontiguousarray(self._bits, dtype=numpy.int32)
-            flags = numpy.unpackbits(words.view(numpy.uint8), bitorder="little")
-            self._ids = [int(t) for t in numpy.flatnonzero(flags[: self._vocab_size])]
+            assert self._words is not None
+            raw = numpy.frombuffer(self._words.cast("B"), dtype=numpy.uint8)
+            flags = numpy.unpackbits(raw, bitorder="little")
+            self._ids = numpy.flatnonzero(flags[: self._vocab_size]).tolist()
         return self._ids
 
     @property
     def count(self) -> int:
-        return len(self.ids())
+        if self._count is None:
+            if self._words is None:
+                self._count = len(self.ids())
+            else:  # bit i of the little-endian number is token i
+                bits = int.from_bytes(self._words, "little")
+                if self._vocab_size % 32:  # the last word's bits past the vocabulary
+                    bits &= (1 << self._vocab_size) - 1
+                self._count = bits.bit_count()
+        return self._count
+
+    def first(self, tokens: list[int]) -> int:
+        """The one of ``tokens`` (all allowed) that comes first in :meth:`ids`' order."""
+        if self._words is not None:
+            return min(tokens)
+        wanted = set(tokens)
+        return next(token for token in self.ids() if token in wanted)
 
     def __contains__(self, token: object) -> bool:
-        return token in self._allowed()
+        if self._words is None:
+            return token in self.ids()
+        if not isinstance(token, int) or not 0 <= token < self._vocab_size:
+            return False
+        return bool(self._words[token >> 5] >> (token & 31) & 1)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.ids())
@@ -56,8 +81,15 @@ class Mask:
 class Matcher(Protocol):
     """One generation's state: the tokens allowed next, and the token chosen."""
 
-    def allowed(self) -> Mask:
-        """The allowed tokens now (the call timed as a step)."""
+    def fill(self) -> object:
+        """Compute the allowed tokens into the matcher's own buffer, allocated once when it was
+        compiled: the call timed as a step, so it is the engine's own mask call and nothing
+        else (a bound method of the engine's where possible)."""
+        ...
+
+    def mask(self) -> Mask:
+        """The tokens the last :meth:`fill` allowed, read outside the timing (valid until the
+        next :meth:`fill` or :meth:`advance`)."""
         ...
 
     def advance(self, token: int) -> bool:
@@ -67,6 +99,26 @@ class Matcher(Protocol):
     def problem(self) -> str:
         """What the engine reported going wrong internally, if anything ("" if nothing)."""
         ...
+
+
+class BitmaskMatcher:
+    """What the engines that write a bitmask share: the buffer they write, allocated once per
+    matcher (and written here, so its pages are mapped before the first timed call), and the
+    mask read off it. A subclass sets :attr:`fill` to the engine's own mask call into
+    :attr:`buffer`, bound once (``functools.partial``), so a timed step runs none of our code."""
+
+    fill: Callable[[], object]
+
+    def __init__(self, vocab_size: int) -> None:
+        import numpy
+
+        self.buffer = numpy.full((1, (vocab_size + 31) // 32), -1, dtype=numpy.int32)
+        """One row of int32 words, the shape xgrammar and llguidance allocate for a batch of 1."""
+        self._words = self.buffer.data.cast("B").cast("I")
+        self._vocab_size = vocab_size
+
+    def mask(self) -> Mask:
+        return Mask(words=self._words, vocab_size=self._vocab_size)
 
 
 class Engine(Protocol):

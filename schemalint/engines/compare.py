@@ -17,6 +17,7 @@ from typing import Any
 from schemalint.analysis import Analysis
 from schemalint.engines import LMFE_SLOW_MS, EngineUnavailable, load_engine
 from schemalint.engines.base import Engine, vocabulary
+from schemalint.measure.plan import Goal
 from schemalint.measure.probe import (
     MeasuredWalk,
     Measurement,
@@ -25,7 +26,7 @@ from schemalint.measure.probe import (
     percentile,
 )
 from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import Subject
+from schemalint.measure.walk import Subject, timed_ms
 
 #: Walk outcomes that mean the engine cannot produce this valid instance.
 DEAD_ENDS = ("rejected", "silent-stop", "error")
@@ -88,13 +89,20 @@ class EngineRun:
 
     def step_ms(self) -> list[float]:
         """Step times of the instance walks, in ms, abandoned steps counted as their wait (an
-        abandoned compile is not a step: see :meth:`compile_over_budget`)."""
+        abandoned compile is not a step: see :meth:`compile_over_budget`), pre-empted steps at
+        their CPU time (see :meth:`preempted`)."""
         if self.measurement is None:
             return []
         walks = [w for w in self.measurement.walks if w.kind == "instance"]
-        times = [s.step.seconds * 1000 for w in walks for s in w.steps]
+        times = timed_ms(s.step for w in walks for s in w.steps)
         stuck = [w for w in walks if w.stuck_seconds and not w.compile_abandoned]
         return times + [w.stuck_seconds * 1000 for w in stuck]
+
+    def preempted(self) -> int:
+        """Steps of the instance walks whose wall time was partly the machine's (another
+        process ran): timed at their CPU time."""
+        walks = self.measurement.walks if self.measurement else []
+        return sum(s.step.preempted for w in walks if w.kind == "instance" for s in w.steps)
 
     @property
     def worst_ms(self) -> float | None:
@@ -191,6 +199,7 @@ class EngineRun:
             "median_ms": round(statistics.median(times), 4) if times else None,
             "p95_ms": round(percentile(times, 95), 4) if times else None,
             "max_ms": round(max(times), 4) if times else None,
+            "preempted_steps": self.preempted(),
             "median_allowed": statistics.median(allowed) if allowed else None,
             "forced_splits": self.splits(),
             "correct": self.correct,
@@ -361,7 +370,14 @@ class Comparer:
                 continue
             self.setup_seconds[name] = time.perf_counter() - started
 
-    def compare(self, analysis: Analysis, lmfe: Measurement | None) -> Comparison:
+    def compare(
+        self,
+        analysis: Analysis,
+        lmfe: Measurement | None,
+        tools: list[tuple[str, str]] | None = None,
+        goals: list[Goal] | None = None,
+    ) -> Comparison:
+        """Every engine's measurement: the same planned walks as LMFE's."""
         comparison = Comparison()
         for name in self.names:
             if name == "lmfe":
@@ -376,7 +392,7 @@ class Comparer:
             if prober is None:
                 comparison.runs.append(EngineRun(name, version, skipped=skipped))
                 continue
-            measurement = prober.measure(analysis)
+            measurement = prober.measure(analysis, tools, goals)
             compiled = measurement.compile_seconds
             comparison.runs.append(
                 EngineRun(
@@ -408,9 +424,14 @@ class ComparingProber(Prober):
         self.comparer.prepare()
         return seconds
 
-    def measure(self, analysis: Analysis) -> Measurement:
-        measurement = super().measure(analysis)
-        comparison = self.comparer.compare(analysis, measurement)
+    def measure(
+        self,
+        analysis: Analysis,
+        tools: list[tuple[str, str]] | None = None,
+        goals: list[Goal] | None = None,
+    ) -> Measurement:
+        measurement = super().measure(analysis, tools, goals)
+        comparison = self.comparer.compare(analysis, measurement, tools, goals)
         lmfe = comparison.run("lmfe")
         if lmfe is not None and (not lmfe.correct or (lmfe.worst_ms or 0.0) >= LMFE_SLOW_MS):
             comparison.lmfe_rewritten = self._measure_rewrite(analysis)

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from schemalint.engines.base import EngineUnavailable, Mask, Vocabulary, package_version, vocabulary
+from schemalint.engines.base import (
+    BitmaskMatcher,
+    EngineUnavailable,
+    Vocabulary,
+    package_version,
+    vocabulary,
+)
 from schemalint.measure.tokenizers import Tokenizer
 
 
-class _LlguidanceMatcher:
+class _LlguidanceMatcher(BitmaskMatcher):
     def __init__(self, matcher: Any, vocab_size: int) -> None:
+        super().__init__(vocab_size)
         self._matcher = matcher
-        self._vocab_size = vocab_size
-
-    def allowed(self) -> Mask:
-        import numpy
-
-        words = numpy.frombuffer(self._matcher.compute_bitmask(), dtype=numpy.int32)
-        return Mask(bits=words, vocab_size=self._vocab_size)
+        # What llguidance.numpy.fill_next_token_bitmask calls, its checks and pointer lookup
+        # done once here instead of at every step.
+        fill = matcher.unsafe_compute_mask_ptr
+        self.fill = functools.partial(fill, self.buffer.ctypes.data, self.buffer.nbytes)
 
     def advance(self, token: int) -> bool:
         return bool(self._matcher.consume_token(token))

@@ -27,9 +27,13 @@ class _LmfeMatcher:
         self._enforcer = enforcer
         self._sequence = [eos]  # any prompt: LMFE keys its states by the token tuple
         self._problems = problems
+        self._allowed: list[int] = []
 
-    def allowed(self) -> Mask:
-        return Mask(ids=self._enforcer.get_allowed_tokens(self._sequence).allowed_tokens)
+    def fill(self) -> None:
+        self._allowed = self._enforcer.get_allowed_tokens(self._sequence).allowed_tokens
+
+    def mask(self) -> Mask:
+        return Mask(ids=self._allowed)
 
     def advance(self, token: int) -> bool:
         self._sequence.append(token)

@@ -3,25 +3,21 @@ vocabulary), on the CPU."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from schemalint.engines.base import EngineUnavailable, Mask, package_version, vocabulary
+from schemalint.engines.base import BitmaskMatcher, EngineUnavailable, package_version, vocabulary
 from schemalint.measure.tokenizers import Tokenizer
 
 
-class _OutlinesMatcher:
+class _OutlinesMatcher(BitmaskMatcher):
     def __init__(self, guide: Any, vocab_size: int) -> None:
-        import numpy
-
+        super().__init__(vocab_size)
         self._guide = guide
-        self._vocab_size = vocab_size
-        self._words = numpy.zeros((vocab_size + 31) // 32, dtype=numpy.int32)
-
-    def allowed(self) -> Mask:
-        self._guide.write_mask_into(self._words.ctypes.data, self._words.size, 4)
-        return Mask(bits=self._words, vocab_size=self._vocab_size)
+        words = self.buffer.ctypes.data  # the pointer looked up once, not at every step
+        self.fill = functools.partial(guide.write_mask_into, words, self.buffer.size, 4)
 
     def advance(self, token: int) -> bool:
         try:

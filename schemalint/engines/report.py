@@ -33,7 +33,10 @@ def outcome(run: EngineRun) -> str:
     if run.compile_error:
         return f"schema rejected: {run.compile_error}"
     problems = run.dead_ends() + run.over_budget() + run.accepted_invalid()
-    return problems[0] if problems else "ok"
+    preempted = run.preempted()
+    plural = "s" if preempted > 1 else ""
+    timed = f" ({preempted} pre-empted step{plural} timed by CPU time)" if preempted else ""
+    return (problems[0] if problems else "ok") + timed
 
 
 def engine_row(run: EngineRun) -> list[str]:

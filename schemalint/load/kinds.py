@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from schemalint import pointer as jp
+from schemalint.model import quoted
 
 Kind = Literal["json-schema", "openai-tools", "anthropic-tools", "mcp-tools", "function-calling"]
 
@@ -134,7 +135,8 @@ def _read_tool(entry: Any, pointer: str) -> tuple[Kind, Tool, Any]:
     parameters = body.get(params_key, {"type": "object", "properties": {}})
     if not isinstance(parameters, dict | bool):
         raise NotASchema(
-            f"{params_key} of tool {name!r} is not a schema", jp.join(body_pointer, params_key)
+            f"{params_key} of tool {quoted(name)} is not a schema",
+            jp.join(body_pointer, params_key),
         )
     tool = Tool(
         name=name,
@@ -167,8 +169,10 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
         prefix = f"{tool.name}."
         defs: dict[str, Any] = {}
         if isinstance(parameters, dict):
-            for keyword in _DEF_KEYWORDS:
-                for def_name, definition in (parameters.get(keyword) or {}).items():
+            # Values that cannot be moved to the root stay where they are, for SL001 to report.
+            moved = [k for k in _DEF_KEYWORDS if isinstance(parameters.get(k), dict)]
+            for keyword in moved:
+                for def_name, definition in parameters[keyword].items():
                     defs[prefix + def_name] = definition
                     source_map.append(
                         (
@@ -178,9 +182,8 @@ def _from_tools(entries: list[Any], base: str) -> NormalisedSchema:
                     )
             if isinstance(parameters.get("$schema"), str):
                 dialects.add(parameters["$schema"])
-            parameters = {
-                k: v for k, v in parameters.items() if k not in (*_DEF_KEYWORDS, "$schema")
-            }
+                moved.append("$schema")
+            parameters = {k: v for k, v in parameters.items() if k not in moved}
         relocate = _ref_relocator(arguments_pointer, prefix)
         hoisted.update({key: _relocate_refs(value, relocate) for key, value in defs.items()})
         branches.append(

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import yaml
 
 from schemalint import pointer as jp
+from schemalint.blame import library_failure
 from schemalint.load.positions import (
     PositionIndex,
     index_json,
@@ -18,7 +19,7 @@ from schemalint.load.positions import (
     line_starts,
     offset_to_position,
 )
-from schemalint.model import LoadError, SourcePosition
+from schemalint.model import LoadError, SourcePosition, quoted, shorten
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SCHEMA_SUFFIXES = (".json", *YAML_SUFFIXES)
@@ -46,6 +47,14 @@ _JsonYamlLoader.yaml_implicit_resolvers = {
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    """Python reads ``1e400`` as infinity, which JSON cannot write back: refuse it."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {shorten(text)} is out of range")
+    return value
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | LoadError:
@@ -79,7 +88,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
 
 def _parse_json(label: str, text: str) -> Document | LoadError:
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         message = error.msg
         if message == "Extra data":
@@ -93,8 +102,6 @@ def _parse_json(label: str, text: str) -> Document | LoadError:
         )
     except ValueError as error:
         return LoadError(label, f"invalid JSON: {error}")
-    if isinstance(data, float) and not math.isfinite(data):
-        return LoadError(label, "invalid JSON: number out of range")
     return Document(label, "json", text, data, PositionIndex(lambda: index_json(text)))
 
 
@@ -114,6 +121,11 @@ def _parse_yaml(label: str, text: str) -> Document | LoadError:
         return LoadError(
             label, "invalid YAML: nested deeper than the parser's limit (about 1,000 levels)"
         )
+    except Exception as error:  # PyYAML's constructors raise anything on a bad tagged scalar
+        reason = library_failure(error)
+        if reason is None:
+            raise
+        return LoadError(label, f"invalid YAML ({reason})")
     finally:
         loader.dispose()
     if node is None:
@@ -136,7 +148,7 @@ def _first_non_json_value(data: Any) -> tuple[str, str] | None:
             seen.add(id(value))
             for key, item in value.items():
                 if not isinstance(key, str):
-                    return pointer, f"non-string key {key!r}"
+                    return pointer, f"non-string key {quoted(key)}"
                 todo.append((jp.join(pointer, key), item))
         elif isinstance(value, list):
             if id(value) in seen:

@@ -19,7 +19,17 @@ from schemalint.dialect import validator_class_for
 from schemalint.engines.lmfe import LmfeEngine, lmfe_subject
 from schemalint.lmfe import installed_version
 from schemalint.measure import SetupError
-from schemalint.measure.instances import generate_instance, locate, serialise, span_at
+from schemalint.measure.locate import describe_instance
+from schemalint.measure.plan import (
+    Coverage,
+    Goal,
+    coverage,
+    coverage_goals,
+    make_plan,
+    tool_branches,
+    tool_goals,
+)
+from schemalint.measure.serialise import serialise, span_at
 from schemalint.measure.tokenizers import DEFAULT, Tokenizer, load_tokenizer
 from schemalint.measure.walk import (
     Budget,
@@ -28,6 +38,7 @@ from schemalint.measure.walk import (
     Step,
     Subject,
     random_walk,
+    timed_ms,
     token_offsets,
     walk_text,
 )
@@ -96,6 +107,8 @@ class MeasuredWalk:
     """How long the engine took to compile the schema for this walk (None: it never finished)."""
     compile_warnings: tuple[str, ...] = ()
     """What the engine printed while compiling: parts of the schema it says it ignores."""
+    reached: frozenset[str] = frozenset()
+    """The subschemas of the values it wrote at least one step of (instance walks)."""
 
     @property
     def compile_abandoned(self) -> bool:
@@ -120,7 +133,7 @@ class MeasuredWalk:
         return self.text if len(self.text) <= 120 else self.text[:117] + "..."
 
     def to_json(self) -> dict[str, Any]:
-        times = [s.step.seconds * 1000 for s in self.steps]
+        times = timed_ms(s.step for s in self.steps)
         return {
             "label": self.label,
             "kind": self.kind,
@@ -130,6 +143,7 @@ class MeasuredWalk:
             "median_ms": round(statistics.median(times), 3) if times else None,
             "p95_ms": round(percentile(times, 95), 3) if times else None,
             "max_ms": round(max(times), 3) if times else None,
+            "preempted_steps": sum(s.step.preempted for s in self.steps),
             "outcome": self.outcome,
             "detail": self.detail,
         }
@@ -145,6 +159,9 @@ class PointerStats:
     p95_ms: float
     max_ms: float
     total_ms: float
+    preempted: int = 0
+    """Steps timed at their CPU time: pre-empted, their wall time partly the machine's
+    (:attr:`~schemalint.measure.walk.Step.preempted`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,6 +182,10 @@ class Measurement:
     """Maps the analysed schema's pointers to the user's file (set by the engine)."""
     engines: Comparison | None = None
     """The same walks through other engines (``check --measure --engine``)."""
+    coverage: Coverage | None = None
+    """How much of the schema the instance walks reached."""
+    left_out: tuple[str, ...] = ()
+    """Planned walks the budget did not leave time for."""
 
     @property
     def steps(self) -> list[MeasuredStep]:
@@ -184,8 +205,9 @@ class Measurement:
         return pointer if pointer == END else self.to_source(pointer)
 
     def pointer_table(self, kind: str | None = None) -> list[PointerStats]:
-        """Per analysed-schema pointer, costliest first (total time, abandoned steps included);
-        only the walks of one ``kind`` ("instance" or "random") when given."""
+        """Per analysed-schema pointer, costliest first (total time, abandoned steps included,
+        pre-empted steps at their CPU time); only the walks of one ``kind`` ("instance" or
+        "random") when given."""
         walks = [w for w in self.walks if kind is None or w.kind == kind]
         grouped: dict[str, list[MeasuredStep]] = defaultdict(list)
         for step in (s for w in walks for s in w.steps):
@@ -193,7 +215,7 @@ class Measurement:
         stuck = {w.stuck.pointer: w.stuck_seconds * 1000 for w in walks if w.stuck}
         table = []
         for pointer, steps in grouped.items():
-            times = [s.step.seconds * 1000 for s in steps]
+            times = timed_ms(s.step for s in steps)
             allowed = [s.step.allowed for s in steps]
             worst = max([*times, stuck.get(pointer, 0.0)])
             table.append(
@@ -206,6 +228,7 @@ class Measurement:
                     p95_ms=percentile(times, 95),
                     max_ms=worst,
                     total_ms=sum(times) + stuck.get(pointer, 0.0),
+                    preempted=sum(s.step.preempted for s in steps),
                 )
             )
         return sorted(table, key=lambda row: -row.total_ms)
@@ -216,6 +239,7 @@ class Measurement:
             "lmfe_version": self.lmfe_version,
             "lmfe_settings": vars(self.config),
             "setup_seconds": round(self.setup_seconds, 3),
+            "coverage": self.coverage.to_json() if self.coverage else None,
             "walks": [walk.to_json() for walk in self.walks],
             "pointers": [
                 row.to_json() | {"pointer": self.source_pointer(row.pointer)}
@@ -308,8 +332,16 @@ class Prober:
         """What a walk of ``schema`` drives."""
         return lmfe_subject(self._data, schema, self.settings.config)
 
-    def measure(self, analysis: Analysis) -> Measurement:
-        """Walk the instances (fixed, the user's, else one generated), then random walks."""
+    def measure(
+        self,
+        analysis: Analysis,
+        tools: list[tuple[str, str]] | None = None,
+        goals: list[Goal] | None = None,
+    ) -> Measurement:
+        """Walk the instances (fixed, the user's, else a plan that covers the schema), then
+        random walks. ``tools`` (pointer, name) are the tools of a tool list (default: the
+        branches of a union of calls told apart by ``name``); ``goals`` are pointers the plan
+        must reach first, such as those of static findings."""
         started = time.perf_counter()
         setup = self.prepare()
         assert self._tokenizer is not None
@@ -324,9 +356,11 @@ class Prober:
             config=self.settings.config,
             setup_seconds=setup,
         )
+        tools = tool_branches(analysis) if tools is None else tools
+        instances = self._instances(analysis, tools, goals or [])
         walks: list[Callable[[], MeasuredWalk]] = [
             functools.partial(self._walk, analysis, label, instance, budget)
-            for label, instance in self._instances(analysis)
+            for label, instance in instances
         ]
         walks += [
             functools.partial(self._random_walk, analysis, self.settings.seed + number, budget)
@@ -338,6 +372,11 @@ class Prober:
             measurement.walks.append(walk())
             if measurement.walks[-1].compile_abandoned:
                 break  # every walk compiles the same schema: the next would stall the same way
+        walked = [w for w in measurement.walks if w.kind == "instance"]
+        measurement.left_out = tuple(label for label, _ in instances[len(walked) :])
+        measurement.coverage = coverage(
+            analysis, tools or None, {p for w in walked for p in w.reached}
+        )
         return measurement
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
@@ -383,18 +422,22 @@ class Prober:
             raise SetupError(f"{path}: no instances (one JSON document per line)")
         return found
 
-    def _instances(self, analysis: Analysis) -> list[tuple[str, Any]]:
+    def _instances(
+        self, analysis: Analysis, tools: list[tuple[str, str]], goals: list[Goal]
+    ) -> list[tuple[str, Any]]:
         if self.fixed_instances is not None:
             return self.fixed_instances
         if self.user_instances is not None:
             return self.user_instances
-        seed = self.settings.seed
-        return [(f"generated (seed {seed})", generate_instance(analysis, seed))]
+        wanted = goals + tool_goals(analysis, tools) + coverage_goals(analysis)
+        plan = make_plan(analysis, wanted, self.settings.seed)
+        return [(walk.label, walk.instance) for walk in plan.walks]
 
     def _walk(self, analysis: Analysis, label: str, instance: Any, budget: Budget) -> MeasuredWalk:
         assert self._tokenizer is not None
         text, spans = serialise(instance)
-        pointers = locate(analysis, instance)
+        described = describe_instance(analysis, instance)
+        pointers = {path: pointer for path, pointer, _ in described}
         tokens = self._encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
         subject, progress = self._subject(analysis.schema), self._progress_for(label)
@@ -407,6 +450,8 @@ class Prober:
             return MeasuredStep(pointers.get(span.path, ""), span.path, span.role, step)
 
         steps = [attribute(step) for step in result.steps]
+        written = {step.path for step in steps}
+        reached = frozenset(p for path, _, parts in described if path in written for p in parts)
         stuck = None
         if result.outcome in ("step-budget", "walk-budget"):
             last = result.steps[-1] if result.steps else None
@@ -424,6 +469,7 @@ class Prober:
             stuck_seconds=result.stuck_seconds,
             compile_seconds=result.compile_seconds,
             compile_warnings=result.compile_warnings,
+            reached=reached,
         )
 
 

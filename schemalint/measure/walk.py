@@ -17,10 +17,12 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
+
+from schemalint.measure.steplog import Record, StepLog
 
 if TYPE_CHECKING:
     from schemalint.engines.base import Engine, Mask, Matcher
@@ -43,6 +45,19 @@ class EnforcerConfig:
     max_json_array_length: int = 20
 
 
+#: A step is pre-empted when its wall time exceeds its CPU time by more than this: the process
+#: sat off the CPU (another process ran: on a loaded or shared machine a time slice is a few
+#: milliseconds) for longer than interrupts take (microseconds). An engine computing, on this
+#: thread or on threads of its own, spends CPU time for all its wall time; the rest of a
+#: pre-empted step's wall time measures the machine, not the engine.
+PREEMPTED_GAP = 0.0002
+
+
+def preempted(seconds: float, cpu_seconds: float) -> bool:
+    """Whether a step of ``seconds`` wall time and ``cpu_seconds`` CPU time was pre-empted."""
+    return seconds - cpu_seconds > PREEMPTED_GAP
+
+
 @dataclass(frozen=True)
 class Step:
     offset: int
@@ -53,8 +68,30 @@ class Step:
     """Characters of the text that token covers."""
     allowed: int
     seconds: float
+    """Wall time of the engine's mask call."""
     accepted: bool
     """Whether the text's own next token was allowed (False: the walk had to split it)."""
+    cpu_seconds: float | None = None
+    """CPU time of the process over the same call (None: not measured, an abandoned step)."""
+
+    @property
+    def preempted(self) -> bool:
+        """The wall time is partly the machine's, not the engine's (see :func:`preempted`)."""
+        return self.cpu_seconds is not None and preempted(self.seconds, self.cpu_seconds)
+
+    @property
+    def engine_seconds(self) -> float:
+        """What the step cost the engine: its wall time, or its CPU time when it was pre-empted
+        (a pre-empted step is never slow, nor the worst step, for the time it waited)."""
+        if self.cpu_seconds is not None and self.preempted:
+            return self.cpu_seconds
+        return self.seconds
+
+
+def timed_ms(steps: Iterable[Step]) -> list[float]:
+    """The steps' times in ms as evidence of what the engine costs (:attr:`Step.engine_seconds`;
+    count the pre-empted steps apart, with :attr:`Step.preempted`)."""
+    return [step.engine_seconds * 1000 for step in steps]
 
 
 @dataclass
@@ -120,7 +157,9 @@ def walk_text(
 ) -> WalkResult:
     """Walk ``text`` (tokenized as ``tokens``) through a freshly compiled matcher, within
     ``budget``; the compile is reported apart from the steps."""
-    return _run_worker(_instance_worker, (subject, text, tokens, offsets), budget, text, progress)
+    # Every step advances by at least one character, and the last is at the end of the text.
+    arguments = (subject, token_pieces(subject.strings), text, tokens, offsets)
+    return _run_worker(_instance_worker, arguments, len(text) + 1, budget, text, progress)
 
 
 def random_walk(
@@ -128,21 +167,29 @@ def random_walk(
 ) -> WalkResult:
     """Generate like a model without weights: sample allowed tokens, preferring ones that close
     strings and containers, for at most ``max_steps`` steps; the text is what was generated."""
-    return _run_worker(_random_worker, (subject, seed, max_steps), budget, "", progress)
+    arguments = (subject, seed, max_steps)
+    return _run_worker(_random_worker, arguments, max_steps, budget, "", progress)
 
 
 def _run_worker(
-    target: Any, args: tuple[Any, ...], budget: Budget, text: str, progress: Progress | None
+    target: Any,
+    args: tuple[Any, ...],
+    capacity: int,
+    budget: Budget,
+    text: str,
+    progress: Progress | None,
 ) -> WalkResult:
+    """Run ``target(sender, log, *args)`` in a worker with room for ``capacity`` steps."""
     method = "fork" if sys.platform == "linux" else "spawn"
     context: Any = multiprocessing.get_context(method)
     receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=target, args=(sender, *args), daemon=True)
+    log = StepLog(context, capacity)
+    worker = context.Process(target=target, args=(sender, log, *args), daemon=True)
     worker.start()
     sender.close()
     result = WalkResult(text)
     try:
-        _collect(receiver, budget, result, progress)
+        _collect(receiver, log, budget, result, progress)
     finally:
         if worker.is_alive():
             worker.kill()
@@ -152,44 +199,61 @@ def _run_worker(
 
 
 def _collect(
-    receiver: Connection, budget: Budget, result: WalkResult, progress: Progress | None
+    receiver: Connection,
+    log: StepLog,
+    budget: Budget,
+    result: WalkResult,
+    progress: Progress | None,
 ) -> None:
-    last = time.perf_counter()
+    last = time.perf_counter()  # when the worker last showed progress (started, compiled, a step)
     compiling = True  # the worker's first message ends its compile
     while True:
         allowance = budget.step_seconds + (budget.compile_seconds if compiling else 0.0)
         remaining = budget.remaining()
-        wait = min(allowance, remaining)
-        if wait <= 0 or not receiver.poll(wait):
-            result.stuck_seconds = time.perf_counter() - last
-            step_bound = allowance <= remaining + 1e-3
-            result.outcome = "step-budget" if step_bound else "walk-budget"
-            spent = f"measurement budget spent after {len(result.steps)} steps"
-            if compiling:  # what was abandoned is the compile, whichever budget ran out
-                reason = "" if step_bound else f" ({spent})"
-                result.detail = f"compile abandoned after {result.stuck_seconds:.2f} s{reason}"
-            elif step_bound:
-                result.detail = f"step abandoned after {result.stuck_seconds:.2f} s"
-            else:
-                result.detail = spent
-            return
-        try:
-            message = receiver.recv()
-        except EOFError:
-            result.outcome, result.detail = "error", "the enforcer worker died"
-            return
-        last = time.perf_counter()
-        compiling = False
-        if message[0] == "step":
-            result.steps.append(message[1])
-            if progress is not None:
-                progress(len(result.steps))
-        elif message[0] == "compiled":
-            _, result.compile_seconds, result.compile_warnings = message
+        step_left = last + allowance - time.perf_counter()
+        if min(step_left, remaining) > 0 and receiver.poll(min(step_left, remaining)):
+            try:
+                message = receiver.recv()
+            except EOFError:
+                _read_steps(log, result, progress)
+                result.outcome, result.detail = "error", "the enforcer worker died"
+                return
+            compiling = False
+            if message[0] == "compiled":
+                last = time.perf_counter()
+                _, result.compile_seconds, result.compile_warnings = message
+            elif _read_steps(log, result, progress):  # a nudge, or the end
+                last = log.written_at
+            if message[0] == "end":
+                _, result.outcome, result.detail, generated = message
+                result.text = generated if generated is not None else result.text
+                return
+            continue
+        if _read_steps(log, result, progress):  # written since the last nudge
+            last = log.written_at
+            if remaining > 0:
+                continue
+        result.stuck_seconds = time.perf_counter() - last
+        step_bound = step_left <= remaining + 1e-3
+        result.outcome = "step-budget" if step_bound else "walk-budget"
+        spent = f"measurement budget spent after {len(result.steps)} steps"
+        if compiling:  # what was abandoned is the compile, whichever budget ran out
+            reason = "" if step_bound else f" ({spent})"
+            result.detail = f"compile abandoned after {result.stuck_seconds:.2f} s{reason}"
+        elif step_bound:
+            result.detail = f"step abandoned after {result.stuck_seconds:.2f} s"
         else:
-            _, result.outcome, result.detail, generated = message
-            result.text = generated if generated is not None else result.text
-            return
+            result.detail = spent
+        return
+
+
+def _read_steps(log: StepLog, result: WalkResult, progress: Progress | None) -> bool:
+    """Add the steps the worker logged since the last read; False when there were none."""
+    records = log.read()
+    result.steps.extend(Step(*record) for record in records)
+    if records and progress is not None:
+        progress(len(result.steps))
+    return bool(records)
 
 
 def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
@@ -207,20 +271,50 @@ def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
     return enforcer
 
 
+class Pieces:
+    """The tokens by their text, and the longest text: what a split search looks prefixes of
+    the instance up in."""
+
+    def __init__(self, strings: dict[int, str]) -> None:
+        self.tokens: dict[str, list[int]] = {}
+        for token, piece in strings.items():
+            if piece:
+                self.tokens.setdefault(piece, []).append(token)
+        self.longest = max(map(len, self.tokens), default=0)
+
+
+_PIECES: dict[int, tuple[dict[int, str], Pieces]] = {}
+
+
+def token_pieces(strings: dict[int, str]) -> Pieces:
+    """``strings`` by text, built once per vocabulary in a process (the last four are kept),
+    in the caller: every worker it forks inherits them."""
+    kept = _PIECES.get(id(strings))
+    if kept is None or kept[0] is not strings:
+        if len(_PIECES) >= 4:
+            del _PIECES[next(iter(_PIECES))]
+        kept = _PIECES[id(strings)] = (strings, Pieces(strings))
+    return kept[1]
+
+
 def _longest_continuation(
-    allowed: list[int], strings: dict[int, str], text: str, offset: int
+    mask: Mask, pieces: Pieces, text: str, offset: int
 ) -> tuple[int, int] | None:
-    """The allowed token with the longest text that continues ``text`` at ``offset``."""
-    best: tuple[int, int] | None = None
-    for token in allowed:
-        piece = strings.get(token)
-        if not piece:
-            continue
-        if offset == 0 and piece[0] == " " and not text.startswith(" "):
-            piece = piece[1:]  # a word-start token's space before the first character
-        if piece and text.startswith(piece, offset) and (best is None or len(piece) > best[1]):
-            best = (token, len(piece))
-    return best
+    """The allowed token with the longest text that continues ``text`` at ``offset`` (among
+    equally long ones, the first in the mask's order). Each prefix of the rest of the text is
+    looked up, longest first, and its tokens tested against the mask: a pass over every allowed
+    token instead (up to the whole vocabulary) costs milliseconds, and the engine's next timed
+    call would start with its caches cold."""
+    spaced = offset == 0 and not text.startswith(" ")  # a word-start token's space may lead
+    for length in range(min(len(text) - offset, pieces.longest), 0, -1):
+        prefix = text[offset : offset + length]
+        candidates = pieces.tokens.get(prefix, [])
+        if spaced:
+            candidates = candidates + pieces.tokens.get(" " + prefix, [])
+        allowed = [token for token in candidates if token in mask]
+        if allowed:
+            return mask.first(allowed), length
+    return None
 
 
 def _compile(sender: Connection, subject: Subject) -> Matcher | None:
@@ -229,6 +323,7 @@ def _compile(sender: Connection, subject: Subject) -> Matcher | None:
     # The worker inherits the parent's objects (LMFE's tokenizer trie: ~10^5 of them); left in
     # the collector's generations, a full collection walks them all inside some timed step.
     gc.freeze()
+    _warm_up(subject)
     started = time.perf_counter()
     try:
         with _stderr_lines() as warnings:
@@ -240,6 +335,27 @@ def _compile(sender: Connection, subject: Subject) -> Matcher | None:
         return None
     sender.send(("compiled", time.perf_counter() - started, tuple(warnings)))
     return matcher
+
+
+#: The throwaway grammar of a worker's warm-up: small, and no free text (whose tokens LMFE
+#: caches, which would make the walks that follow faster than a fresh process's).
+_WARM_UP_SCHEMA = {"type": "object", "properties": {"on": {"type": "boolean"}}}
+
+
+def _warm_up(subject: Subject) -> None:
+    """Run the engine once, untimed, before the schema is compiled and its first step timed: a
+    forked worker's first calls pay for what the process does once (copy-on-write faults on
+    inherited pages, lazily built tables, first-call set-up in the engine and in our mask
+    reading), which would otherwise land in the compile time and in step 0."""
+    with _stderr_lines():
+        matcher = subject.engine.compile(_WARM_UP_SCHEMA, subject.prepared)
+    for _ in range(2):  # a first step and one after it, each read the way a walk reads it
+        matcher.fill()
+        mask = matcher.mask()
+        if _only_eos(mask, subject.eos, ""):
+            return
+        if not matcher.advance(next(t for t in mask.ids() if t not in subject.eos)):
+            return
 
 
 #: A native engine's log prefix: ``[01:04:46] /project/cpp/fsm_builder.cc:1311: ``.
@@ -268,22 +384,27 @@ def _stderr_lines() -> Iterator[list[str]]:
                     lines.append(cleaned)
 
 
-def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[Mask, float] | None:
-    """One step: the allowed tokens and how long the engine took to compute them."""
+def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[float, float] | None:
+    """One step: the engine's own mask call and nothing else, its wall time and the process's
+    CPU time over it (the CPU clock is read outside the wall clock: reading it is a system
+    call); None (reported) when the engine raises."""
+    fill = matcher.fill
+    cpu = time.process_time()
     started = time.perf_counter()
     try:
-        mask = matcher.allowed()
+        fill()
+        seconds = time.perf_counter() - started
     except Exception as error:
         name = subject.engine.name
         sender.send(("end", "error", f"{name} raised {type(error).__name__}: {error}", None))
         return None
-    return mask, time.perf_counter() - started
+    return seconds, time.process_time() - cpu
 
 
 def _only_eos(mask: Mask, eos: list[int], problem: str) -> str | None:
     """Why the walk stops silently here, when the engine allows nothing but EOS (LMFE turns its
     own failures into "EOS only")."""
-    if any(token not in eos for token in mask):
+    if mask.count > sum(1 for token in eos if token in mask):
         return None
     if not mask.count:
         return "no token allowed at all"
@@ -303,8 +424,20 @@ def _advanced(
     return False
 
 
+def _record(sender: Connection, log: StepLog, record: Record) -> None:
+    """Log a step, nudging the caller now and then (see :mod:`schemalint.measure.steplog`)."""
+    if log.write(record):
+        sender.send(("steps",))
+
+
 def _instance_worker(
-    sender: Connection, subject: Subject, text: str, tokens: list[int], offsets: list[int]
+    sender: Connection,
+    log: StepLog,
+    subject: Subject,
+    pieces: Pieces,
+    text: str,
+    tokens: list[int],
+    offsets: list[int],
 ) -> None:
     matcher = _compile(sender, subject)
     if matcher is None:
@@ -316,10 +449,11 @@ def _instance_worker(
         timed = _timed(sender, subject, matcher)
         if timed is None:
             return
-        mask, seconds = timed
+        seconds, cpu = timed
+        mask = matcher.mask()
         if offset >= len(text):
             ends = any(token in mask for token in eos)
-            sender.send(("step", Step(offset, None, 0, mask.count, seconds, ends)))
+            _record(sender, log, (offset, None, 0, mask.count, seconds, ends, cpu))
             sender.send(
                 ("end", "complete", "", None)
                 if ends
@@ -333,13 +467,9 @@ def _instance_worker(
             chosen, length = tokens[index], following - offset
         else:
             stopped = _only_eos(mask, eos, matcher.problem())
-            split = (
-                None
-                if stopped
-                else _longest_continuation(mask.ids(), subject.strings, text, offset)
-            )
+            split = None if stopped else _longest_continuation(mask, pieces, text, offset)
             if split is None:
-                sender.send(("step", Step(offset, None, 0, mask.count, seconds, False)))
+                _record(sender, log, (offset, None, 0, mask.count, seconds, False, cpu))
                 shown = repr(text[offset : offset + 12])
                 ending = (
                     ("silent-stop", stopped)
@@ -349,13 +479,15 @@ def _instance_worker(
                 sender.send(("end", *ending, None))
                 return
             chosen, length = split
-        sender.send(("step", Step(offset, chosen, length, mask.count, seconds, accepted)))
+        _record(sender, log, (offset, chosen, length, mask.count, seconds, accepted, cpu))
         if not _advanced(sender, subject, matcher, chosen, None):
             return
         offset += length
 
 
-def _random_worker(sender: Connection, subject: Subject, seed: int, max_steps: int) -> None:
+def _random_worker(
+    sender: Connection, log: StepLog, subject: Subject, seed: int, max_steps: int
+) -> None:
     matcher = _compile(sender, subject)
     if matcher is None:
         return
@@ -367,20 +499,21 @@ def _random_worker(sender: Connection, subject: Subject, seed: int, max_steps: i
         timed = _timed(sender, subject, matcher)
         if timed is None:
             return
-        mask, seconds = timed
+        seconds, cpu = timed
+        mask = matcher.mask()
         ending = [token for token in eos if token in mask]
         stopped = _only_eos(mask, eos, matcher.problem())
         if ending and (stopped or chooser.random() < 0.5):
-            sender.send(("step", Step(offset, None, 0, mask.count, seconds, True)))
+            _record(sender, log, (offset, None, 0, mask.count, seconds, True, cpu))
             sender.send(("end", "complete", "", subject.decode(written)))
             return
         if stopped:
-            sender.send(("step", Step(offset, None, 0, mask.count, seconds, False)))
+            _record(sender, log, (offset, None, 0, mask.count, seconds, False, cpu))
             sender.send(("end", "silent-stop", stopped, subject.decode(written)))
             return
         token = _pick(chooser, [t for t in mask.ids() if t not in eos], strings)
         piece = strings.get(token, "")
-        sender.send(("step", Step(offset, token, len(piece), mask.count, seconds, True)))
+        _record(sender, log, (offset, token, len(piece), mask.count, seconds, True, cpu))
         if not _advanced(sender, subject, matcher, token, written):
             return
         written.append(token)

@@ -74,9 +74,10 @@ def _measurement_section(measurement: Measurement) -> str:
     )
     charts = "".join(_walk_chart(walk, measurement.vocab_size) for walk in measurement.walks)
     engines = "" if measurement.engines is None else _engines_section(measurement.engines)
+    covered = f"<p>{escape(measurement.coverage.line())}.</p>" if measurement.coverage else ""
     return (
         f"<p>Measured with {escape(measurement.tokenizer)} ({measurement.vocab_size:,} tokens), "
-        f"LMFE {escape(measurement.lmfe_version)}.</p>"
+        f"LMFE {escape(measurement.lmfe_version)}.</p>{covered}"
         "<table><tr><th>pointer</th><th class=num>steps</th><th class=num>allowed median</th>"
         "<th class=num>allowed max</th><th class=num>ms median</th><th class=num>ms p95</th>"
         f"<th class=num>ms max</th></tr>{rows}</table>{engines}{charts}"

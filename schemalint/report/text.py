@@ -66,6 +66,8 @@ def render_measurement(console: Console, measurement: Measurement) -> None:
             f"{row.max_ms:,.1f}",
         )
     console.print(table)
+    if measurement.coverage is not None:
+        console.print(f"  {escape(measurement.coverage.line())}")
     for walk in measurement.walks:
         times = [s.step.seconds * 1000 for s in walk.steps]
         allowed = [float(s.step.allowed) for s in walk.steps]

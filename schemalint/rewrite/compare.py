@@ -12,7 +12,7 @@ from schemalint.engine import check_data
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
-from schemalint.measure.instances import generate_instance
+from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import MeasuredWalk, Prober, percentile
 from schemalint.rewrite.document import DocumentRewrite
 from schemalint.rewrite.restore import forward

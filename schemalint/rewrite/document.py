@@ -16,12 +16,15 @@ from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
+from schemalint.model import quoted
 from schemalint.rewrite.engine import AppliedChange, Judge, rewrite_schema
+from schemalint.walk import SchemaTooLarge, check_depth
 
 
 @dataclass
 class DocumentRewrite:
-    kind: str
+    kind: str | None
+    """What the document is (see ``normalise``); None when it was refused before that."""
     original: str
     data: Any
     changes: list[tuple[str, AppliedChange]] = field(default_factory=list)
@@ -30,6 +33,8 @@ class DocumentRewrite:
     decisions: list[str] = field(default_factory=list)
     """What measurement said of each change it judged (with ``--measure``)."""
     text: str = ""
+    refused: str | None = None
+    """Why the document was left as it is: one schema in it cannot be rewritten at all."""
 
     @property
     def changed(self) -> bool:
@@ -40,6 +45,10 @@ def rewrite_document(
     document: Document, settings: Settings, unsafe: bool, judge: Judge | None = None
 ) -> DocumentRewrite:
     """Raises NotASchema for documents that are not schemas or tool lists."""
+    try:
+        check_depth(document.data)  # before normalising and copying it, which recurse
+    except SchemaTooLarge as error:
+        return _refused(None, document, f"the input is {error}")
     normalised = normalise(document.data)
     result = DocumentRewrite(normalised.kind, document.text, copy.deepcopy(document.data))
     if normalised.tools:
@@ -48,18 +57,28 @@ def rewrite_document(
             if parameters is None:
                 continue  # a tool without parameters has nothing to rewrite
             done = rewrite_schema(parameters, settings, unsafe, judge)
+            if done.refused is not None:
+                refusal = f"tool {quoted(tool.name)}: {done.refused}"
+                return _refused(normalised.kind, document, refusal)
             result.data = _set(result.data, tool.parameters_pointer, done.schema)
             result.changes += [(tool.parameters_pointer, change) for change in done.changes]
             result.rolled_back += done.rolled_back
             result.decisions += done.decisions
     else:
         done = rewrite_schema(result.data, settings, unsafe, judge)
+        if done.refused is not None:
+            return _refused(normalised.kind, document, done.refused)
         result.data = done.schema
         result.changes = [("", change) for change in done.changes]
         result.rolled_back = done.rolled_back
         result.decisions = done.decisions
     result.text = render(result.data, document) if result.changed else document.text
     return result
+
+
+def _refused(kind: str | None, document: Document, reason: str) -> DocumentRewrite:
+    """All or nothing: a document with a schema that cannot be rewritten is left as it is."""
+    return DocumentRewrite(kind, document.text, document.data, text=document.text, refused=reason)
 
 
 def _get(data: Any, pointer: str) -> Any:

@@ -13,16 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema.exceptions import SchemaError
-
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, analyse
 from schemalint.config import Settings
-from schemalint.dialect import validator_class_for
+from schemalint.dialect import meta_message, meta_validator
 from schemalint.lmfe import EnforcerSettings, detect_settings
 from schemalint.model import Applicability
 from schemalint.rewrite.patch import Operation, apply, overlaps
 from schemalint.rewrite.rewrites import REWRITES, Change, Rewrite
+from schemalint.walk import SchemaTooLarge, check_depth
 
 MAX_PASSES = 10
 MAX_MEASURED_CHANGES = 50
@@ -43,6 +42,10 @@ class RewriteResult:
     schema: Any
     changes: list[AppliedChange] = field(default_factory=list)
     rolled_back: list[str] = field(default_factory=list)
+    """Changes undone because they broke the schema; the others still apply."""
+    refused: str | None = None
+    """Why the input itself was not rewritten at all (it fails its meta-schema, or nests too
+    deeply to check); None when it was."""
     decisions: list[str] = field(default_factory=list)
     """What measurement said of each change it was asked to judge."""
     passes: int = 0
@@ -80,8 +83,9 @@ def rewrite_schema(
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     cap = settings.rule_options("SL103")["max-expanded-nodes"]
     result = RewriteResult(schema)
-    if _meta_problem(schema, [""]) is not None:
-        result.rolled_back.append("the input fails its meta-schema (SL001): fix that first")
+    problem = _meta_problem(schema, [""])
+    if problem is not None:
+        result.refused = f"the input {problem}: fix that first (see `schemalint check`)"
         return result
     if judge is None:
         _until_stable(result, rewrites, enforcer, cap)
@@ -113,7 +117,7 @@ def _until_stable(
             candidate = apply(result.schema, change.operations)
             problem = _meta_problem(candidate, _changed_subschemas(analysis, [change]))
             if problem:
-                result.rolled_back.append(f"{rewrite.name}: {change.description}: {problem}")
+                result.rolled_back.append(_undone(rewrite, change, problem))
                 continue
             result.schema = candidate
             result.changes.append(_applied(rewrite, change))
@@ -146,7 +150,7 @@ def _choose_by_measurement(
         candidate = apply(result.schema, change.operations)
         problem = _meta_problem(candidate, _changed_subschemas(analysis, [change]))
         if problem:
-            result.rolled_back.append(f"{rewrite.name}: {change.description}: {problem}")
+            result.rolled_back.append(_undone(rewrite, change, problem))
             continue
         verdict = judge(result.schema, candidate, change.measured_at)
         result.decisions.append(f"{rewrite.name}: {change.description}: {verdict.reason}")
@@ -198,15 +202,22 @@ def _changed_subschemas(analysis: Analysis, changes: list[Change]) -> list[str]:
 
 
 def _meta_problem(schema: Any, pointers: list[str]) -> str | None:
-    """Validate the subschemas at ``pointers`` (every subschema is itself a schema) against
-    the meta-schema of the document's dialect."""
-    meta = validator_class_for(schema)
+    """What is wrong with the subschemas at ``pointers`` (every subschema is itself a schema)
+    as schemas of the document's dialect, the way SL001 sees it; None when nothing is."""
+    meta = meta_validator(schema)
     for pointer in pointers:
         subschema = schema
         for token in jp.split(pointer):
             subschema = subschema[int(token)] if isinstance(subschema, list) else subschema[token]
         try:
-            meta.check_schema(subschema)
-        except SchemaError as error:
-            return f"the result fails its meta-schema ({error.message}); rolled back"
+            check_depth(subschema)
+        except SchemaTooLarge as error:
+            return f"is {error}"
+        invalid = next(meta.iter_errors(subschema), None)
+        if invalid is not None:
+            return f"fails its meta-schema ({meta_message(invalid)})"
     return None
+
+
+def _undone(rewrite: Rewrite, change: Change, problem: str) -> str:
+    return f"{rewrite.name}: {change.description}: the result {problem}; rolled back"

@@ -19,7 +19,7 @@ from typing import Any
 from schemalint import pointer as jp
 from schemalint.analysis import analyse
 from schemalint.lmfe import EnforcerSettings
-from schemalint.measure.instances import generate_instance
+from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import Prober
 from schemalint.rewrite.engine import Verdict
 

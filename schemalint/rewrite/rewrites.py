@@ -8,6 +8,7 @@ Each is tied to the rule whose finding it fixes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from schemalint.analysis.unions import (
     live_free_text,
     object_branches,
 )
-from schemalint.model import Applicability
+from schemalint.model import Applicability, quoted
 from schemalint.rewrite.patch import Operation, add, remove, replace
 from schemalint.rewrite.preconditions import (
     annotation_unobserved,
@@ -86,6 +87,9 @@ class Rewrite:
     applicability: Applicability
     propose: Callable[[Analysis, int], Iterator[Change]]
     """Proposed changes for the analysed schema; the int is the expansion cap."""
+    trade: str = ""
+    """For an unsafe rewrite, what it did and what the result accepts differently, with
+    ``{n}`` for the number of changes and ``{s}`` for a plural ending."""
     measured: bool = False
     """Whether the change trades what the schema accepts for speed that measurement should
     confirm: with ``--measure`` each change is kept only when it measures faster."""
@@ -115,7 +119,9 @@ def inline_refs(analysis: Analysis, cap: int) -> Iterator[Change]:
         inlined: Any = target
         if isinstance(target, dict):
             inlined = {**target, **{k: v for k, v in holder.items() if k != "$ref"}}
-        yield Change(f"inlined $ref '{ref.value}'", [replace(ref.source, inlined)], (ref.target,))
+        yield Change(
+            f"inlined $ref {quoted(ref.value)}", [replace(ref.source, inlined)], (ref.target,)
+        )
 
 
 def drop_unused_definitions(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -268,7 +274,7 @@ def drop_noop_keywords(analysis: Analysis, cap: int) -> Iterator[Change]:
                 if not annotation_unobserved(analysis, node.pointer, keyword):
                     continue  # an unevaluated* keyword reads what it marks as evaluated
                 yield Change(
-                    f"dropped {keyword}: {schema[keyword]!r} (the default)",
+                    f"dropped {keyword}: {quoted(schema[keyword])} (the default)",
                     [remove(jp.join(node.pointer, keyword))],
                 )
         if schema.get("required") == []:
@@ -422,7 +428,7 @@ def drop_prose_pattern(analysis: Analysis, cap: int) -> Iterator[Change]:
                 {k: v for k, v in schema.items() if k != "pattern"},
                 f"schemalint removed pattern {pattern!r}; check it after generation",
             )
-            yield Change(f"dropped prose pattern {pattern!r}", [replace(node.pointer, kept)])
+            yield Change(f"dropped prose pattern {quoted(pattern)}", [replace(node.pointer, kept)])
 
 
 def enum_hint_free_string(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -485,24 +491,61 @@ REWRITES: tuple[Rewrite, ...] = (
     Rewrite("merge-allof-objects", ("SL101",), Applicability.SAFE, merge_allof_objects),
     Rewrite("oneof-to-anyof", ("SL401",), Applicability.SAFE, oneof_to_anyof),
     # Before drop-noop-keywords, which would drop the additionalProperties: true it closes.
-    Rewrite("close-open-objects", ("SL109",), Applicability.UNSAFE, close_open_objects),
+    Rewrite(
+        "close-open-objects",
+        ("SL109",),
+        Applicability.UNSAFE,
+        close_open_objects,
+        trade="closes {n} object{s}; instances with other keys will be refused",
+    ),
     Rewrite("drop-noop-keywords", ("SL108",), Applicability.SAFE, drop_noop_keywords),
     Rewrite("discriminator-first", ("SL208",), Applicability.SAFE, discriminator_first),
     Rewrite("strict-order", ("SL411",), Applicability.SAFE, strict_order),
-    Rewrite("thought-first", ("SL206", "SL204"), Applicability.UNSAFE, thought_first),
     Rewrite(
-        "uniform-free-text", ("SL202",), Applicability.UNSAFE, uniform_free_text, measured=True
+        "thought-first",
+        ("SL206", "SL204"),
+        Applicability.UNSAFE,
+        thought_first,
+        trade=f"moves per-call free text to one {THOUGHT}; calls with the old fields will be "
+        "refused: map output back with `schemalint restore`",
     ),
     Rewrite(
-        "drop-prose-pattern", ("SL203",), Applicability.UNSAFE, drop_prose_pattern, measured=True
+        "uniform-free-text",
+        ("SL202",),
+        Applicability.UNSAFE,
+        uniform_free_text,
+        trade="drops the differing limits of {n} field{s}; values they refused will be "
+        "accepted: validate the output",
+        measured=True,
+    ),
+    Rewrite(
+        "drop-prose-pattern",
+        ("SL203",),
+        Applicability.UNSAFE,
+        drop_prose_pattern,
+        trade="drops {n} pattern{s}; strings they refused will be accepted: validate the output",
+        measured=True,
     ),
     Rewrite(
         "enum-hint-free-string",
         ("SL205",),
         Applicability.UNSAFE,
         enum_hint_free_string,
+        trade="turns {n} enum-or-string union{s} into free strings; the values become hints",
         measured=True,
     ),
 )
+BY_NAME = {rewrite.name: rewrite for rewrite in REWRITES}
 MEASURED = frozenset(rewrite.name for rewrite in REWRITES if rewrite.measured)
 """The rewrites ``--measure`` keeps only when they measure faster."""
+
+
+def trades(applied: list[str]) -> list[str]:
+    """One line per unsafe rewrite among the ``applied`` rewrite names (one name per change):
+    what it changed and what the result accepts differently."""
+    counts = Counter(applied)
+    return [
+        f"{name}: {rewrite.trade.format(n=counts[name], s='' if counts[name] == 1 else 's')}"
+        for name, rewrite in BY_NAME.items()
+        if counts[name] and rewrite.trade
+    ]

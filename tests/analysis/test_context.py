@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemalint.analysis import analyse
+from schemalint.analysis import analyse, required_names
 from schemalint.lmfe import detect_settings
 
 SCHEMA = {
@@ -33,3 +33,15 @@ def test_a_keyword_reached_through_a_ref_is_held_where_the_ref_leads() -> None:
 
 def test_a_path_that_leads_nowhere_in_the_schema_is_the_root() -> None:
     assert keyword_holder("properties", "missing", "type") == ""
+
+
+def test_required_names_are_the_strings_listed_in_required() -> None:
+    assert required_names({"required": ["a", ["b"], 3, "c"]}) == ["a", "c"]
+    assert required_names({"required": "a"}) == []
+    assert required_names(None) == []
+
+
+def test_a_non_string_in_required_counts_no_property_as_required() -> None:
+    schema = {"type": "object", "properties": {"a": {}, "b": {}}, "required": [["a"], "b"]}
+    metrics = analyse(schema, detect_settings("0.11.3", False)).metrics()
+    assert metrics["optional_properties"] == 1

@@ -21,6 +21,7 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.engine import check_file
 from schemalint.engines import UnknownEngine, load_engine, parse_engines
+from schemalint.engines.base import Mask
 from schemalint.engines.compare import ComparingProber, Comparison, EngineProber, EngineRun
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
@@ -277,8 +278,25 @@ def test_check_without_measure_imports_no_engine() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
-class _Stalling:
-    """A fourth engine in a few lines: its first mask never comes."""
+class _Ready:
+    """A matcher that allows token 5 at every step: the warm-up's."""
+
+    def fill(self) -> None:
+        pass
+
+    def mask(self) -> Mask:
+        return Mask(ids=[5])
+
+    def advance(self, token: int) -> bool:
+        return True
+
+    def problem(self) -> str:
+        return ""
+
+
+class _Stalling(_Ready):
+    """A fourth engine in a few lines: its first mask for the schema walked never comes (the
+    worker's warm-up, on a throwaway grammar, gets one at once)."""
 
     name = "stalling"
     install_hint = ""
@@ -290,16 +308,10 @@ class _Stalling:
         return None
 
     def compile(self, schema: Any, prepared: Any) -> Any:
-        return self
+        return self if schema == {"type": "string"} else _Ready()
 
-    def allowed(self) -> Any:
+    def fill(self) -> None:
         time.sleep(60)
-
-    def advance(self, token: int) -> bool:
-        return True
-
-    def problem(self) -> str:
-        return ""
 
 
 class _SlowCompile(_Stalling):
@@ -330,3 +342,32 @@ def test_an_engine_step_is_abandoned_at_the_same_step_budget_as_lmfe() -> None:
     walk = engine.measure(analysis).walks[0]
     assert (walk.outcome, walk.detail[:15]) == ("step-budget", "step abandoned ")
     assert walk.compile_seconds is not None and time.perf_counter() - started < 3
+
+
+class _StallsAtTheThirdStep(_Stalling):
+    """An engine that allows every token, and whose third mask for the schema walked never
+    comes."""
+
+    def __init__(self) -> None:
+        self.fills = 0
+
+    def fill(self) -> None:
+        self.fills += 1
+        if self.fills == 3:
+            time.sleep(60)
+
+    def mask(self) -> Mask:
+        return Mask(ids=list(range(32_000)))
+
+
+def test_a_walk_abandoned_at_a_step_keeps_every_step_written_before_it() -> None:
+    """The worker logs steps in shared memory and nudges the caller only now and then: the
+    caller reads the log when a step runs long, so the two steps before the stall are kept."""
+    settings = MeasureSettings(budget=8.0, step_budget=0.5, random_walks=0)
+    prober = EngineProber(settings, _StallsAtTheThirdStep())
+    prober.fixed_instances = [("given", "a long enough string")]
+    analysis = analyse(normalise({"type": "string"}).schema, detect_settings("0.11.3", False))
+    (walk,) = prober.measure(analysis).walks
+    assert walk.outcome == "step-budget" and walk.detail.startswith("step abandoned")
+    assert len(walk.steps) == 2 and walk.stuck is not None
+    assert walk.stuck.step.offset == sum(s.step.length for s in walk.steps)

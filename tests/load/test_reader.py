@@ -95,3 +95,23 @@ def test_yaml_with_several_documents_is_an_error(tmp_path: Path) -> None:
 def test_yaml_non_string_keys_are_refused(tmp_path: Path) -> None:
     error = read_document(write(tmp_path, "s.yaml", "properties:\n  1: {type: string}\n"))
     assert isinstance(error, LoadError) and "non-string key 1" in error.message
+
+
+def test_a_number_json_cannot_write_back_is_refused_wherever_it_is(tmp_path: Path) -> None:
+    for text in ("1e400", '{"maximum": -1e400}', '{"enum": [1, [2, 1e999]]}'):
+        error = read_document(write(tmp_path, "s.json", text))
+        assert isinstance(error, LoadError) and "is out of range" in error.message
+    assert isinstance(read_document(write(tmp_path, "s.json", '{"maximum": 1e308}')), Document)
+
+
+def test_an_integer_too_long_to_convert_is_an_error(tmp_path: Path) -> None:
+    error = read_document(write(tmp_path, "s.json", '{"maximum": 1' + "0" * 5000 + "}"))
+    assert isinstance(error, LoadError) and "digits" in error.message
+
+
+def test_a_tagged_scalar_pyyaml_fails_on_is_an_error_naming_yaml(tmp_path: Path) -> None:
+    """PyYAML raises KeyError, IndexError or ValueError, not YAMLError, on these."""
+    for value in ("!!bool maybe", '!!int ""', "!!int 0b"):
+        error = read_document(write(tmp_path, "s.yaml", f"type: object\ndefault: {value}\n"))
+        assert isinstance(error, LoadError)
+        assert error.message.startswith("invalid YAML (yaml raised ")

@@ -285,3 +285,25 @@ def test_not_a_schema_is_a_usage_error(tmp_path: Path) -> None:
     path.write_text("[1, 2]")
     result = runner.invoke(app, ["rewrite", str(path)])
     assert result.exit_code == 2 and "not a tools list" in result.stderr
+
+
+def test_unsafe_rewrites_say_what_the_result_accepts_differently(tmp_path: Path) -> None:
+    def open_object(**properties: Any) -> dict[str, Any]:
+        return {"type": "object", "properties": properties, "additionalProperties": True}
+
+    schema = open_object(a=open_object(x={"type": "string"}), b=open_object(y={"type": "string"}))
+    path = tmp_path / "open.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    result = runner.invoke(app, ["rewrite", str(path), "--unsafe-fixes"])
+    assert result.exit_code == 0
+    assert (
+        "unsafe: close-open-objects: closes 3 objects; instances with other keys will be refused"
+        in result.stderr
+    )
+    safe = runner.invoke(app, ["rewrite", str(path)])
+    assert "unsafe:" not in safe.stderr
+
+
+def test_every_unsafe_rewrite_states_its_trade_and_no_safe_one_does() -> None:
+    for rewrite in rewrites.REWRITES:
+        assert bool(rewrite.trade) == (rewrite.applicability is Applicability.UNSAFE)
