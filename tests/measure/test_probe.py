@@ -110,9 +110,10 @@ def test_a_keyword_lmfe_ignores_is_one_finding_at_the_subschema_that_holds_it() 
     }
     settings = Settings(lmfe_version="0.11.3", strict_field_order=False, select=("SM401",))
     report = check_data(schema, settings, prober=Prober(MeasureSettings(budget=8.0)))
-    (finding,) = report.findings  # three random walks write small integers: one finding
-    assert finding.pointer == "/$defs/big"
-    assert "3 walks" in finding.message and "less than the minimum" in finding.message
+    assert {finding.pointer for finding in report.findings} == {"/$defs/big"}
+    below = [f for f in report.findings if "less than the minimum" in f.message]
+    assert len(below) == 1  # every walk that writes a small integer, in one finding
+    assert "walks" in below[0].message or "random (seed" in below[0].message
 
 
 def test_json_output_carries_the_measurement() -> None:
