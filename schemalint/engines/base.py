@@ -109,12 +109,17 @@ class BitmaskMatcher:
 
     fill: Callable[[], object]
 
-    def __init__(self, vocab_size: int) -> None:
+    def __init__(self, vocab_size: int, buffer: Any = None) -> None:
         import numpy
 
-        self.buffer = numpy.full((1, (vocab_size + 31) // 32), -1, dtype=numpy.int32)
-        """One row of int32 words, the shape xgrammar and llguidance allocate for a batch of 1."""
-        self._words = self.buffer.data.cast("B").cast("I")
+        self.buffer = (
+            numpy.full((1, (vocab_size + 31) // 32), -1, dtype=numpy.int32)
+            if buffer is None
+            else buffer
+        )
+        """One row of int32 words, the shape xgrammar and llguidance allocate for a batch of 1
+        (``buffer`` when the engine allocates its own: any array numpy can view)."""
+        self._words = numpy.asarray(self.buffer).data.cast("B").cast("I")
         self._vocab_size = vocab_size
 
     def mask(self) -> Mask:
