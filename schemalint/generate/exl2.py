@@ -79,6 +79,10 @@ class ExLlamaV2Backend:
     name = "exllamav2"
 
     def __init__(self, folder: Path, seed: int | None = None) -> None:
+        if not (folder / "tokenizer.json").is_file():
+            raise GenerateError(
+                f"{folder}: exllamav2 0.3 reads only tokenizer.json, and this folder has none"
+            )
         exllamav2 = import_exllamav2()
         from exllamav2.generator import ExLlamaV2DynamicGenerator, ExLlamaV2Sampler
 

@@ -82,7 +82,12 @@ class TransformersBackend:
 
         inputs = torch.tensor([ids], device=self.device)
         output = self.model(input_ids=inputs, use_cache=True, **{self._cache_argument: cache})
-        return output.logits[0, -1].float(), getattr(output, self._cache_argument)
+        logits = output.logits[0, -1].float()
+        if logits.is_cuda:
+            # A forced token skips sampling, the sync that would end the step: wait here, so the
+            # model's time is its real step and not the kernel launches alone.
+            torch.cuda.synchronize(logits.device)
+        return logits, getattr(output, self._cache_argument)
 
     def _choose(self, logits: Any, allowed: list[int] | None) -> int:
         import torch

@@ -99,9 +99,56 @@ def _preference(text: str, is_eos: bool) -> float:
 
 
 def save_with_tokenizer(model: Any, folder: Path, tokenizer: str = DEFAULT) -> Path:
-    """Save ``model`` and copy the tokenizer file beside it, as a model folder ships it."""
+    """Save ``model`` with its tokenizer, as a model folder ships it: a SentencePiece model goes
+    as ``tokenizer.model`` and as ``tokenizer.json`` (exllamav2 0.3 reads only the latter)."""
     source = load_tokenizer(tokenizer).source
     model.save_pretrained(str(folder))
-    target = "tokenizer.json" if source.suffix == ".json" else "tokenizer.model"
-    shutil.copyfile(source, folder / target)
+    if source.suffix == ".json":
+        shutil.copyfile(source, folder / "tokenizer.json")
+    else:
+        shutil.copyfile(source, folder / "tokenizer.model")
+        _sentencepiece_as_json(source).save(str(folder / "tokenizer.json"))
     return folder
+
+
+def _sentencepiece_as_json(model_file: Path) -> Any:
+    """A ``tokenizers.Tokenizer`` that encodes and decodes as the SentencePiece BPE model does,
+    built the way transformers' ``LlamaConverter`` builds it (without its protobuf need): every
+    split of a piece into two pieces is a merge, ranked by the merged piece's score."""
+    import sentencepiece
+    from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers
+
+    model = sentencepiece.SentencePieceProcessor(model_file=str(model_file))
+    pieces = [model.id_to_piece(token) for token in range(model.vocab_size())]
+    vocab = {piece: token for token, piece in enumerate(pieces)}
+    ranked: list[tuple[float, int, int, str, str]] = []
+    for piece in pieces:
+        halves = [(piece[:cut], piece[cut:]) for cut in range(1, len(piece))]
+        ranked.extend(
+            sorted(
+                (model.get_score(vocab[piece]), vocab[left], vocab[right], left, right)
+                for left, right in halves
+                if left in vocab and right in vocab
+            )
+        )
+    ranked.sort(key=lambda merge: -merge[0])
+    bpe = models.BPE(
+        vocab,
+        [(left, right) for *_, left, right in ranked],
+        unk_token=model.id_to_piece(model.unk_id()),
+        fuse_unk=True,
+        byte_fallback=True,
+    )
+    converted = Tokenizer(bpe)
+    converted.normalizer = normalizers.Sequence(
+        [normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")]
+    )
+    converted.decoder = decoders.Sequence(
+        [decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
+         decoders.Strip(" ", 1, 0)]
+    )  # fmt: skip
+    specials = [t for t in range(len(pieces)) if model.is_control(t) or model.is_unknown(t)]
+    converted.add_special_tokens(
+        [AddedToken(pieces[t], special=True, normalized=False) for t in specials]
+    )
+    return converted

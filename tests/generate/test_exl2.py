@@ -46,3 +46,12 @@ def test_exllamav2_generates_valid_constrained_output(closing_model: Path) -> No
     assert result.exit_code == 0, result.stderr
     phases = {p["variant"]: p for p in json.loads(result.stdout)["phases"]}
     assert phases["original"]["validates"] and phases["rewritten"]["validates"]
+
+
+def test_a_folder_without_tokenizer_json_is_refused_before_loading(tmp_path: Path) -> None:
+    from schemalint.generate.exl2 import ExLlamaV2Backend
+
+    (tmp_path / "config.json").write_text("{}")
+    (tmp_path / "tokenizer.model").write_bytes(b"")
+    with pytest.raises(GenerateError, match=r"reads only tokenizer\.json"):
+        ExLlamaV2Backend(tmp_path)
