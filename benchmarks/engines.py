@@ -48,17 +48,19 @@ from schemalint.analysis import analyse
 from schemalint.config import Settings
 from schemalint.engine import check_data, check_file
 from schemalint.engines import load_engine, parse_engines
-from schemalint.engines.compare import (
+from schemalint.engines.lmfe import build_enforcer
+from schemalint.lmfe import EnforcerConfig, detect_settings
+from schemalint.load.kinds import normalise
+from schemalint.measure.compare import (
     ComparingProber,
     Comparison,
     EngineProber,
     EngineRun,
     worst_label,
 )
-from schemalint.lmfe import detect_settings
-from schemalint.load.kinds import normalise
 from schemalint.measure.probe import MeasureSettings, Prober, percentile
-from schemalint.measure.walk import EnforcerConfig, Step, build_enforcer, timed_ms
+from schemalint.measure.walk import Step, timed_ms
+from schemalint.rewrite.engine import unsafe_rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -120,7 +122,7 @@ def samples(
             instances=instances,
             random_walks=0,
         )
-        prober = ComparingProber(settings, engines)
+        prober = ComparingProber(settings, engines, rewrite=unsafe_rewrite)
         prober.prepare()
         started = time.perf_counter()
         report = check_file(SAMPLES / sample, Settings(), prober)
@@ -308,7 +310,7 @@ def corpus(arguments: argparse.Namespace, engines: list[str]) -> dict[str, Any]:
     settings = MeasureSettings(
         budget=arguments.corpus_budget, step_budget=arguments.step_budget, random_walks=1
     )
-    prober = ComparingProber(settings, engines)
+    prober = ComparingProber(settings, engines, rewrite=unsafe_rewrite)
     prober.prepare()
     results, crashes = [], []
     deadline = time.perf_counter() + arguments.minutes * 60

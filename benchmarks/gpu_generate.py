@@ -34,13 +34,12 @@ from schemalint.config import Settings
 from schemalint.generate.random_model import LLAMA_7B, TINY, Shape, random_llama
 from schemalint.generate.run import Backend, GenerateSettings, enforced_tokens, teacher_forced
 from schemalint.generate.variants import build_variants
-from schemalint.lmfe import detect_settings
+from schemalint.lmfe import EnforcerConfig, detect_settings
 from schemalint.load.reader import Document, read_document
 from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import percentile
 from schemalint.measure.serialise import serialise
-from schemalint.measure.tokenizers import load_tokenizer
-from schemalint.measure.walk import EnforcerConfig
+from schemalint.tokenizers import load_tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "samples" / "function_calling_seed.json"

@@ -54,15 +54,14 @@ from typing import Any
 
 from schemalint.analysis import Analysis, analyse
 from schemalint.engines.base import Mask
-from schemalint.engines.lmfe import lmfe_subject
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.measure import walk as walk_module
 from schemalint.measure.locate import locate
 from schemalint.measure.probe import MeasureSettings, Prober, _is_valid
 from schemalint.measure.serialise import serialise
-from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import Budget, Step, token_offsets, walk_text
+from schemalint.measure.walk import Budget, Step, lmfe_subject, token_offsets, walk_text
+from schemalint.tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -375,8 +374,8 @@ def overhead(runs: int) -> dict[str, Any]:
 CHILD = """
 import gc, json, sys, time
 started = time.perf_counter()
-from schemalint.measure.enforcer_data import enforcer_data
-from schemalint.measure.tokenizers import load_tokenizer
+from schemalint.engines.lmfe_data import enforcer_data
+from schemalint.tokenizers import load_tokenizer
 imported = time.perf_counter()
 import lmformatenforcer
 lmfe = time.perf_counter()
@@ -440,7 +439,7 @@ def cache_start(names: list[str], runs: int) -> dict[str, Any]:
 
 
 def vocab_sizes(names: list[str]) -> dict[str, int]:
-    from schemalint.measure.tokenizers import load_tokenizer
+    from schemalint.tokenizers import load_tokenizer
 
     return {name: load_tokenizer(name).vocab_size for name in names}
 

@@ -204,8 +204,7 @@ def check(
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on."""
     from schemalint.config import ConfigError, load_settings, parse_codes
     from schemalint.engine import PathNotFound, check_paths
-    from schemalint.measure import SetupError
-    from schemalint.model import Severity
+    from schemalint.model import SetupError, Severity
     from schemalint.report import renderer
 
     try:
@@ -404,15 +403,16 @@ def _measuring_prober(engine: str, settings: Any, progress: Any) -> Any:
         raise _fail(str(error)) from None
     if names == ["lmfe"]:
         return Prober(settings, progress)
-    from schemalint.engines.compare import ComparingProber
+    from schemalint.measure.compare import ComparingProber
+    from schemalint.rewrite.engine import unsafe_rewrite
 
-    return ComparingProber(settings, names, progress)
+    return ComparingProber(settings, names, progress, unsafe_rewrite)
 
 
 def _rewrite_prober(budget: float, instances: Path | None, strict_field_order: bool | None) -> Any:
     """LMFE configured as the rewrite assumes generation runs (strict field order or not)."""
-    from schemalint.measure import SetupError
     from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
+    from schemalint.model import SetupError
 
     config = enforcer_config(strict_field_order)
     try:
@@ -483,7 +483,7 @@ def list_rules() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from schemalint.checks import RULES
+    from schemalint.rules import RULES
 
     table = Table(box=None)
     for column in ("code", "name", "severity", "fix"):
@@ -570,9 +570,8 @@ def generate(
     from schemalint.generate.variants import VARIANTS, build_variants
     from schemalint.load.kinds import NotASchema
     from schemalint.load.reader import read_document
-    from schemalint.measure import SetupError
     from schemalint.measure.probe import enforcer_config
-    from schemalint.model import LoadError
+    from schemalint.model import LoadError, SetupError
 
     if (prompt is None) == (prompt_file is None):
         raise _fail("give exactly one of --prompt and --prompt-file")

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from schemalint.checks import RULES
 from schemalint.load.reader import DEFAULT_MAX_BYTES
 from schemalint.model import Severity
+from schemalint.rules import RULES
 
 
 class ConfigError(ValueError):

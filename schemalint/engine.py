@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from schemalint import pointer as jp
 from schemalint import risk
 from schemalint.analysis import Analysis, analyse
 from schemalint.blame import library_failure
-from schemalint.checks import RULES
 from schemalint.checks.base import is_measured
 from schemalint.checks.validity import INVALID_INPUT
 from schemalint.config import Settings
@@ -25,6 +26,9 @@ from schemalint.load.kinds import NormalisedSchema, NotASchema, normalise
 from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
 from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation, shorten
+from schemalint.rules import RULES
+from schemalint.verdicts import MEASURED_CHECKS
+from schemalint.verdicts.judge import judge, scope_of
 from schemalint.walk import SchemaTooLarge, check_depth
 
 #: Below this many files per process, starting processes costs more than it saves.
@@ -150,11 +154,14 @@ def check_document(
         enabled = settings.enabled_codes(document.path)
         static = frozenset(code for code in enabled if not is_measured(code))
         violations = list(_run_rules(analysis, static, settings))
+        measurement: Measurement | None = None
         if prober is not None:
             goals = _finding_goals(violations, analysis)
-            analysis.measurement = prober.measure(analysis, _tools(normalised), goals)
-            analysis.measurement.to_source = normalised.to_source
-            violations += _run_rules(analysis, enabled - static, settings)
+            measurement = prober.measure(analysis, _tools(normalised), goals)
+            measurement.to_source = normalised.to_source
+            slow_ms = settings.rule_options("SM201")["high-ms"]
+            violations = list(judge(violations, RULES, analysis, measurement, slow_ms))
+            violations += _run_rules(analysis, enabled - static, settings, measurement)
         metrics = analysis.metrics()
     except NotASchema as error:
         position = document.positions.find(error.pointer)
@@ -171,7 +178,7 @@ def check_document(
         reason = f"cannot analyse this file: {blamed}"
     else:
         findings = _place(violations, document, normalised, settings)
-        return FileReport(document.path, kind, findings, metrics, analysis.measurement)
+        return FileReport(document.path, kind, findings, metrics, measurement)
     failure = LoadError(document.path, reason)
     return FileReport(document.path, kind, _input_error(failure, settings))
 
@@ -191,21 +198,50 @@ def _finding_goals(violations: list[tuple[str, Violation]], analysis: Analysis) 
     from schemalint.measure.plan import FINDING, Goal
 
     loose = not analysis.enforcer.strict_field_order
-    return [
-        Goal(violation.pointer, FINDING, code, key_first=loose and test == "before-decision")
-        for code, violation in violations
-        if (test := RULES[code].test) and violation.pointer in analysis.by_pointer
-    ]
+    goals = []
+    for code, violation in violations:
+        test = RULES[code].test
+        pointer = _enum_branch(analysis, violation.pointer) if test == "enum-prefix" else None
+        pointer = pointer or scope_of(analysis, violation.pointer)
+        if test and pointer in analysis.by_pointer:
+            before = loose and test == "before-decision"
+            first = loose and not before
+            goals.append(Goal(pointer, FINDING, code, key_first=before, first_in_object=first))
+    return goals
+
+
+def _enum_branch(analysis: Analysis, union: str) -> str | None:
+    """The string-enum (or string-const) branch of the union at ``union`` (``/x/anyOf``)."""
+    owner, keyword = jp.split(union)[:-1], (jp.split(union) or [""])[-1]
+    node = analysis.by_pointer.get(jp.join("", *owner))
+    branches = node.schema.get(keyword) if node and isinstance(node.schema, dict) else None
+    for index, branch in enumerate(branches if isinstance(branches, list) else []):
+        if isinstance(branch, dict) and ("enum" in branch or isinstance(branch.get("const"), str)):
+            return jp.join(union, index)
+    return None
 
 
 def _run_rules(
-    analysis: Analysis, enabled: frozenset[str], settings: Settings
+    analysis: Analysis,
+    enabled: frozenset[str],
+    settings: Settings,
+    measurement: Measurement | None = None,
 ) -> Iterator[tuple[str, Violation]]:
+    """The enabled static rules, or with a ``measurement`` the enabled measured ones."""
     for code, rule in RULES.items():
-        if rule.check is None or code not in enabled:
+        if code not in enabled:
+            continue
+        options = settings.rule_options(code)
+        measured = MEASURED_CHECKS.get(code)
+        run: Callable[[], Iterable[Violation]] | None = None
+        if measurement is None and rule.check is not None:
+            run = functools.partial(rule.check, analysis, options)
+        elif measurement is not None and measured is not None:
+            run = functools.partial(measured, analysis, measurement, options)
+        if run is None:
             continue
         try:
-            for violation in rule.check(analysis, settings.rule_options(code)):
+            for violation in run():
                 yield code, violation
         except (RecursionError, SchemaTooLarge):
             raise
@@ -244,6 +280,7 @@ def _place(
             column=position.column if position else None,
             fix=violation.fix,
             evidence=violation.evidence,
+            measured=violation.measured,
         )
         findings.setdefault((code, pointer, violation.message), finding)
     return sorted(findings.values(), key=_finding_order)

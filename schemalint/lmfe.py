@@ -37,6 +37,15 @@ IGNORED_KEYWORDS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
+class EnforcerConfig:
+    """LMFE's CharacterLevelParserConfig options, as users set them for generation."""
+
+    max_consecutive_whitespaces: int = 12
+    force_json_field_order: bool = False
+    max_json_array_length: int = 20
+
+
+@dataclass(frozen=True)
 class EnforcerSettings:
     """The LMFE version and settings a schema is judged against."""
 

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class SetupError(ValueError):
+    """A tokenizer, model or instance file that cannot be used: one line, exit code 2."""
+
+
 class Severity(enum.IntEnum):
     """Ordered so that ``a >= b`` reads as "a is at least as serious as b"."""
 
@@ -75,6 +79,8 @@ class Violation:
     evidence: dict[str, Any] = field(default_factory=dict)
     severity: Severity | None = None
     """Overrides the rule's default severity when the rule grades its own findings."""
+    measured: dict[str, str] | None = None
+    """The measured verdict on a static prediction: ``{"verdict", "evidence"}``."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,8 @@ class Finding:
     column: int | None = None
     fix: Fix | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
+    measured: dict[str, str] | None = None
+    """The measured verdict on a static prediction (``check --measure``)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -105,6 +113,8 @@ class Finding:
         }
         if self.evidence:
             data["evidence"] = self.evidence
+        if self.measured:
+            data["measured"] = self.measured
         return data
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.docs import page_codes, rule_page
 from schemalint.engine import check_data
 from schemalint.rewrite.rewrites import REWRITES
+from schemalint.rules import RULES
 from tests.conftest import ROOT
 
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
@@ -58,7 +58,7 @@ def codes_found(code: str, page: str, heading: str, tmp_path: Path) -> list[str]
     schema, *rest = json_blocks(page, heading)
     prober = None
     if code.startswith("SM"):
-        from schemalint.engines.compare import ComparingProber
+        from schemalint.measure.compare import ComparingProber
         from schemalint.measure.probe import MeasureSettings, Prober
 
         instances = tmp_path / "instance.jsonl"

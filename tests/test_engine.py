@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from schemalint.analysis import Analysis
-from schemalint.checks import RULES
 from schemalint.checks.base import Options
 from schemalint.config import Settings
 from schemalint.engine import check_data, check_file, check_paths
 from schemalint.model import Violation
+from schemalint.rules import RULES
 from tests.conftest import SAMPLES, SEED
 
 PINNED = Settings(lmfe_version="0.11.3", strict_field_order=False)

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from schemalint import pointer as jp
 from schemalint.analysis.refs import Ref, RefGraph, resolve_refs
 from schemalint.analysis.shape import Shape, measure_shape
 from schemalint.lmfe import EnforcerSettings
 from schemalint.walk import DEFINITIONS, UNIONS, Node, walk
-
-if TYPE_CHECKING:
-    from schemalint.measure.probe import Measurement
 
 _MAX_REF_HOPS = 32
 
@@ -51,8 +48,6 @@ class Analysis:
     refs: RefGraph
     shape: Shape
     enforcer: EnforcerSettings
-    measurement: Measurement | None = None
-    """Set by ``check --measure``: what the real enforcer did on this schema."""
 
     def deref(self, node: Node) -> Node:
         """The subschema a ``$ref`` chain starting at ``node`` ends at (``node`` if none)."""

@@ -1,18 +1,6 @@
-"""All rules, registered on import in code order."""
+"""The static rules, registered on import (the full table: :mod:`schemalint.rules`)."""
 
-from schemalint.checks import compatibility, free_text, keywords, measured, structure, validity
-from schemalint.checks.base import REGISTRY, Option, Rule
+from schemalint.checks import free_text, keywords, structure, validity
+from schemalint.checks.base import Option, Rule
 
-RULES: dict[str, Rule] = dict(sorted(REGISTRY.items()))
-
-__all__ = [
-    "RULES",
-    "Option",
-    "Rule",
-    "compatibility",
-    "free_text",
-    "keywords",
-    "measured",
-    "structure",
-    "validity",
-]
+__all__ = ["Option", "Rule", "free_text", "keywords", "structure", "validity"]

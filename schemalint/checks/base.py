@@ -10,11 +10,15 @@ from schemalint.analysis import Analysis
 from schemalint.model import Applicability, Severity, Violation
 
 Options = Mapping[str, Any]
-Test = Literal["", "reach", "before-decision"]
-"""How ``check --measure`` puts a static rule's prediction to the test: ``reach`` walks an
-instance that writes the value at the finding's pointer; ``before-decision`` also writes it
-before the union's discriminator, as a model may under loose key order; "" for rules a walk
-cannot test."""
+Test = Literal["", "reach", "before-decision", "enum-prefix"]
+"""The condition in which ``check --measure`` puts a static rule's prediction to the test:
+``reach`` walks an instance that writes the value at the finding's pointer; ``before-decision``
+also writes it before the union's discriminator, as a model may under loose key order;
+``enum-prefix`` writes a value of the union's string-enum branch, so every prefix of it is
+written with the free-string branch alive too; "" for rules a walk cannot test."""
+Prediction = Literal["", "slow", "fails"]
+"""What the rule predicts the enforcer does there: steps slow enough to stall generation, or
+no valid value written (rejected, a silent stop, an error)."""
 CheckFunction = Callable[[Analysis, Options], Iterable[Violation]]
 
 
@@ -36,6 +40,7 @@ class Rule:
     fix: Applicability | None = None
     options: tuple[Option, ...] = ()
     test: Test = ""
+    predicts: Prediction = ""
 
     def defaults(self) -> dict[str, int]:
         return {option.name: option.default for option in self.options}
@@ -57,11 +62,12 @@ def rule(
     fix: Applicability | None = None,
     options: tuple[Option, ...] = (),
     test: Test = "",
+    predicts: Prediction = "",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as the check of rule ``code``."""
 
     def register(check: CheckFunction) -> CheckFunction:
-        add_rule(Rule(code, name, severity, summary, check, fix, options, test))
+        add_rule(Rule(code, name, severity, summary, check, fix, options, test, predicts))
         return check
 
     return register

@@ -80,6 +80,7 @@ def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violat
     "LMFE loses its free-text shortcut (70-120 s per token measured).",
     fix=Applicability.UNSAFE,
     test="before-decision",
+    predicts="slow",
 )
 def union_divergent_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node, keyword, by_path in _union_fields(analysis):
@@ -145,6 +146,7 @@ def pattern_breadth(pattern: str) -> str | None:
     "A pattern admits prose: LMFE runs the regex over its token trie (0.4-7 s per token).",
     fix=Applicability.UNSAFE,
     test="reach",
+    predicts="slow",
 )
 def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -177,6 +179,7 @@ def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:
     "Free text inside a multi-branch union on LMFE older than 0.10.8: no free-text shortcut.",
     fix=Applicability.UNSAFE,
     test="before-decision",
+    predicts="slow",
 )
 def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[Violation]:
     if analysis.enforcer.has_multi_branch_shortcut:
@@ -203,7 +206,8 @@ def union_free_text_old_lmfe(analysis: Analysis, options: Options) -> Iterator[V
     "A union of a string enum and a free string: LMFE checks every token against both "
     "(4-8 s per token measured).",
     fix=Applicability.UNSAFE,
-    test="reach",
+    test="enum-prefix",
+    predicts="slow",
 )
 def enum_or_free_string(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -238,6 +242,7 @@ def _is_string_choice(schema: dict[str, object]) -> bool:
     "alive (the exllamav2 #486 hang).",
     fix=Applicability.UNSAFE,
     test="before-decision",
+    predicts="slow",
 )
 def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for branch, key in discriminated_branches(analysis):

@@ -29,6 +29,7 @@ _VALIDATE_AFTER = Fix(
     "silently inside it and then allows only end-of-sequence.",
     fix=Applicability.SAFE,
     test="reach",
+    predicts="fails",
 )
 def free_form_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -110,6 +111,7 @@ def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     "oneOf over branches that are not objects: LMFE parses every oneOf branch as an object.",
     fix=Applicability.SAFE,
     test="reach",
+    predicts="fails",
 )
 def oneof_non_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -154,6 +156,7 @@ def _value_kind(schema: object) -> str:
     Severity.HIGH,
     "A const that is not a string: LMFE matches consts as text.",
     test="reach",
+    predicts="fails",
 )
 def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -170,7 +173,6 @@ def non_string_const(analysis: Analysis, options: Options) -> Iterator[Violation
     "ref-beside-type",
     Severity.HIGH,
     "A $ref with a sibling type: LMFE follows the type and ignores the $ref.",
-    test="reach",
 )
 def ref_beside_type(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:
@@ -233,6 +235,7 @@ _VALUE_KEYWORDS = ("properties", "anyOf", "oneOf", "items", "additionalPropertie
     "A value subschema with no type ({}, true, or annotations only): LMFE raises "
     "'Unsupported type None' when it reaches it.",
     test="reach",
+    predicts="fails",
 )
 def untyped_subschema(analysis: Analysis, options: Options) -> Iterator[Violation]:
     targets = set(analysis.ref_uses)
@@ -265,6 +268,7 @@ def untyped_subschema(analysis: Analysis, options: Options) -> Iterator[Violatio
     Severity.HIGH,
     "items: true: LMFE raises on the first item, so even [] cannot be generated.",
     test="reach",
+    predicts="fails",
 )
 def items_true(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -282,6 +286,7 @@ def items_true(analysis: Analysis, options: Options) -> Iterator[Violation]:
     Severity.HIGH,
     "pattern together with minLength/maxLength: LMFE raises LMFormatEnforcerException.",
     test="reach",
+    predicts="fails",
 )
 def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -306,6 +311,7 @@ def pattern_with_length(analysis: Analysis, options: Options) -> Iterator[Violat
     Severity.HIGH,
     "An enum mixing value types, or of booleans: LMFE cannot generate it.",
     test="reach",
+    predicts="fails",
 )
 def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:

@@ -1,6 +1,6 @@
 """What an engine adapter provides: small enough that another engine is one module.
 
-An adapter turns our loaded :class:`~schemalint.measure.tokenizers.Tokenizer` into its
+An adapter turns our loaded :class:`~schemalint.tokenizers.Tokenizer` into its
 engine's tokenizer object once (``prepare``, in the parent process), then compiles a schema
 into a :class:`Matcher` inside the walk's worker process, where a hang can be killed.
 """
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from schemalint.measure.tokenizers import Tokenizer
+from schemalint.tokenizers import Tokenizer
 
 
 class EngineUnavailable(Exception):

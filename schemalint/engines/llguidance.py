@@ -13,7 +13,7 @@ from schemalint.engines.base import (
     package_version,
     vocabulary,
 )
-from schemalint.measure.tokenizers import Tokenizer
+from schemalint.tokenizers import Tokenizer
 
 
 class _LlguidanceMatcher(BitmaskMatcher):

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from schemalint.engines.base import Mask, package_version
-from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import EnforcerConfig, Subject, build_enforcer
+from schemalint.lmfe import EnforcerConfig
+from schemalint.tokenizers import Tokenizer
 
 
 class _ProblemLog(logging.Handler):
@@ -55,7 +55,7 @@ class LmfeEngine:
         return package_version("lm-format-enforcer", self.install_hint)
 
     def prepare(self, tokenizer: Tokenizer) -> Any:
-        from schemalint.measure.enforcer_data import enforcer_data
+        from schemalint.engines.lmfe_data import enforcer_data
 
         return enforcer_data(tokenizer, self.use_cache)
 
@@ -74,13 +74,16 @@ def eos_ids(data: Any) -> list[int]:
     return list(eos) if isinstance(eos, list) else [eos]
 
 
-def lmfe_subject(data: Any, schema: Any, config: EnforcerConfig) -> Subject:
-    """What a walk through LMFE needs, all read off LMFE's own tokenizer data."""
-    return Subject(
-        LmfeEngine(config),
-        data,
-        schema,
-        data.tokenizer_tree.tokens_to_strs,
-        eos_ids(data),
-        data.decoder,
-    )
+def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
+    """A TokenEnforcer configured like the user's generation; raises what LMFE raises when it
+    refuses the schema."""
+    from lmformatenforcer import JsonSchemaParser, TokenEnforcer
+
+    enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
+    # TokenEnforcer replaces a config given to JsonSchemaParser with one whose alphabet is the
+    # tokenizer's: keep that alphabet, set the user's options on it afterwards.
+    settings = enforcer.root_parser.config
+    settings.max_consecutive_whitespaces = config.max_consecutive_whitespaces
+    settings.force_json_field_order = config.force_json_field_order
+    settings.max_json_array_length = config.max_json_array_length
+    return enforcer

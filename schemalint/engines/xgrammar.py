@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemalint.engines.base import BitmaskMatcher, EngineUnavailable, package_version, vocabulary
-from schemalint.measure.tokenizers import Tokenizer
+from schemalint.tokenizers import Tokenizer
 
 
 class _XgrammarMatcher(BitmaskMatcher):

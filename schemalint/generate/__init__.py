@@ -1,7 +1,7 @@
 """Live constrained generation: run a schema, its rewrite and no constraint on a real model and
 report how fast each one generates, with per-token and whole-run budgets that cancel a job."""
 
-from schemalint.measure import SetupError
+from schemalint.model import SetupError
 
 
 class GenerateError(SetupError):

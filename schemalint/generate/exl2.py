@@ -15,7 +15,7 @@ from typing import Any
 
 from schemalint.generate import GenerateError
 from schemalint.generate.gate import Gate, Generation, Stop
-from schemalint.measure.tokenizers import Tokenizer, load_tokenizer
+from schemalint.tokenizers import Tokenizer, load_tokenizer
 
 
 def import_exllamav2() -> Any:

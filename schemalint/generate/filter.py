@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from schemalint.measure.walk import EnforcerConfig, build_enforcer
+from schemalint.engines.lmfe import build_enforcer
+from schemalint.lmfe import EnforcerConfig
 
 
 def allowed_tokens(enforcer: Any, sequence: list[int]) -> list[int]:

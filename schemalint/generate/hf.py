@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from schemalint.generate import GenerateError
 from schemalint.generate.gate import Gate, Generation, Stop
-from schemalint.measure.tokenizers import Tokenizer, load_tokenizer
+from schemalint.tokenizers import Tokenizer, load_tokenizer
 
 
 class TransformersBackend:

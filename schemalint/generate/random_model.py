@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemalint.measure.tokenizers import DEFAULT, load_tokenizer
+from schemalint.tokenizers import DEFAULT, load_tokenizer
 
 #: Characters that end a string or a container.
 CLOSING = ('"', "}", "]")

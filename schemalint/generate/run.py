@@ -12,17 +12,16 @@ from typing import Any, Literal, Protocol
 
 from schemalint import pointer as jp
 from schemalint.analysis import analyse
-from schemalint.engines.lmfe import lmfe_subject
+from schemalint.engines.lmfe_data import enforcer_data
 from schemalint.generate import GenerateError
 from schemalint.generate.filter import FilterWorker
 from schemalint.generate.gate import BUDGET_STOPS, Gate, Generation, Limits
-from schemalint.generate.position import prefix_path, schema_pointers
 from schemalint.generate.variants import VARIANTS, Variant
-from schemalint.lmfe import detect_settings
-from schemalint.measure.enforcer_data import enforcer_data
+from schemalint.lmfe import EnforcerConfig, detect_settings
+from schemalint.measure.position import prefix_path, schema_pointers
 from schemalint.measure.probe import output_problem
-from schemalint.measure.tokenizers import Tokenizer
-from schemalint.measure.walk import Budget, EnforcerConfig, token_offsets, walk_text
+from schemalint.measure.walk import Budget, lmfe_subject, token_offsets, walk_text
+from schemalint.tokenizers import Tokenizer
 
 BackendName = Literal["auto", "exllamav2", "transformers"]
 

@@ -10,17 +10,18 @@ import statistics
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemalint import pointer as jp
 from schemalint.analysis import Analysis
 from schemalint.dialect import validator_class_for
-from schemalint.engines.lmfe import LmfeEngine, lmfe_subject
-from schemalint.lmfe import installed_version
-from schemalint.measure import SetupError
+from schemalint.engines.lmfe import LmfeEngine
+from schemalint.lmfe import EnforcerConfig, installed_version
 from schemalint.measure.locate import describe_instance
 from schemalint.measure.plan import (
+    FINDING,
     Coverage,
     Goal,
     coverage,
@@ -29,28 +30,28 @@ from schemalint.measure.plan import (
     tool_branches,
     tool_goals,
 )
+from schemalint.measure.position import paths_at, schema_pointers
 from schemalint.measure.serialise import serialise, span_at
-from schemalint.measure.tokenizers import DEFAULT, Tokenizer, load_tokenizer
 from schemalint.measure.walk import (
     Budget,
-    EnforcerConfig,
     Outcome,
     Step,
     Subject,
+    lmfe_subject,
     random_walk,
     timed_ms,
     token_offsets,
     walk_text,
 )
+from schemalint.model import SetupError
+from schemalint.tokenizers import DEFAULT, Tokenizer, load_tokenizer
 
 if TYPE_CHECKING:
     from schemalint.engines.base import Engine
-    from schemalint.engines.compare import Comparison
+    from schemalint.measure.compare import Comparison
 
 END = "(end)"
 """Pseudo-pointer of the final step, where the enforcer must allow end-of-sequence."""
-RANDOM = "(random walk)"
-"""Pseudo-pointer of the steps of random walks, whose text follows no instance."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class MeasureSettings:
     """Seconds for the whole measurement of one file, tokenizer set-up included."""
     step_budget: float = 3.0
     """Seconds one enforcer step may take before it is abandoned."""
+    test_step_budget: float = 1.0
+    """The step budget of the walks that test a static finding (at most ``step_budget``): ten
+    times what confirms a slow step, so a predicted stall costs the plan one second, not
+    three, and the coverage walks after it still fit the budget."""
     compile_budget: float = 10.0
     """Seconds an engine other than LMFE may spend compiling a schema, on top of the step
     budget. Such engines compile once per schema and cache the result, so a compile may cost
@@ -82,6 +87,26 @@ class MeasuredStep:
     """Instance pointer of the value being written."""
     role: str
     step: Step
+
+
+def _realistic(walk: MeasuredWalk, step: MeasuredStep) -> bool:
+    """Whether a model writing this schema would take this step too (see ``pointer_table``)."""
+    return walk.kind == "instance" or step.role == "escape"
+
+
+def random_steps(analysis: Analysis, text: str, steps: list[Step]) -> list[MeasuredStep]:
+    """A random walk's steps at the subschema of the value each was writing, as instance walks
+    are attributed; a step right after a string's lone backslash has the role ``escape``: any
+    model that writes a quote or a newline in free text takes it."""
+    found = []
+    for step, (path, escape) in zip(
+        steps, paths_at(text, [step.offset for step in steps]), strict=True
+    ):
+        pointers = schema_pointers(analysis, path)
+        pointer = pointers[0] if pointers else ""
+        role = "escape" if escape else "random"
+        found.append(MeasuredStep(pointer, jp.join("", *path), role, step))
+    return found
 
 
 @dataclass
@@ -109,6 +134,8 @@ class MeasuredWalk:
     """What the engine printed while compiling: parts of the schema it says it ignores."""
     reached: frozenset[str] = frozenset()
     """The subschemas of the values it wrote at least one step of (instance walks)."""
+    goals: tuple[Goal, ...] = ()
+    """The plan's goals its instance was written for and reaches (planned walks)."""
 
     @property
     def compile_abandoned(self) -> bool:
@@ -207,16 +234,26 @@ class Measurement:
     def pointer_table(self, kind: str | None = None) -> list[PointerStats]:
         """Per analysed-schema pointer, costliest first (total time, abandoned steps included,
         pre-empted steps at their CPU time); only the walks of one ``kind`` ("instance" or
-        "random") when given."""
+        "random") when given. Only the steps a model would take too: every step of an
+        instance walk, and a random walk's only where an escape began (role ``escape``); the
+        rest of a random walk's text is what no model writes (:meth:`unrealistic_steps`)."""
         walks = [w for w in self.walks if kind is None or w.kind == kind]
+        kept = _realistic
+
         grouped: dict[str, list[MeasuredStep]] = defaultdict(list)
-        for step in (s for w in walks for s in w.steps):
-            grouped[step.pointer].append(step)
-        stuck = {w.stuck.pointer: w.stuck_seconds * 1000 for w in walks if w.stuck}
+        for walk in walks:
+            for step in walk.steps:
+                if kept(walk, step):
+                    grouped[step.pointer].append(step)
+        stuck = {
+            w.stuck.pointer: w.stuck_seconds * 1000 for w in walks if w.stuck and kept(w, w.stuck)
+        }
+        for pointer in stuck:
+            grouped.setdefault(pointer, [])
         table = []
         for pointer, steps in grouped.items():
-            times = timed_ms(s.step for s in steps)
-            allowed = [s.step.allowed for s in steps]
+            times = timed_ms(s.step for s in steps) or [stuck[pointer]]
+            allowed = [s.step.allowed for s in steps] or [0]
             worst = max([*times, stuck.get(pointer, 0.0)])
             table.append(
                 PointerStats(
@@ -233,6 +270,20 @@ class Measurement:
             )
         return sorted(table, key=lambda row: -row.total_ms)
 
+    def unrealistic_steps(self) -> int:
+        """Random-walk steps left out of the table: text no model writes."""
+        return sum(not _realistic(w, s) for w in self.walks for s in w.steps)
+
+    def random_note(self) -> str:
+        """Why the table holds fewer random-walk steps than were walked ("" when none)."""
+        left = self.unrealistic_steps()
+        if not left:
+            return ""
+        return (
+            f"random walks: {left:,} steps of text no model writes are left out of the table "
+            "and the findings; their steps right after an escape in free text are kept"
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "tokenizer": {"name": self.tokenizer, "vocab_size": self.vocab_size},
@@ -245,6 +296,7 @@ class Measurement:
                 row.to_json() | {"pointer": self.source_pointer(row.pointer)}
                 for row in self.pointer_table()
             ],
+            "random_steps_left_out": self.unrealistic_steps(),
         } | ({"engine_comparison": self.engines.to_json()} if self.engines else {})
 
 
@@ -318,7 +370,7 @@ class Prober:
         self._data = self._prepare_engine(self._tokenizer)
         return time.perf_counter() - started
 
-    # The three hooks below are where another engine plugs in (schemalint.engines.compare).
+    # The three hooks below are where another engine plugs in (schemalint.measure.compare).
 
     def _prepare_engine(self, tokenizer: Tokenizer) -> Any:
         """The engine's per-tokenizer data (LMFE's: from its cache when possible)."""
@@ -358,26 +410,60 @@ class Prober:
         )
         tools = tool_branches(analysis) if tools is None else tools
         instances = self._instances(analysis, tools, goals or [])
-        walks: list[Callable[[], MeasuredWalk]] = [
-            functools.partial(self._walk, analysis, label, instance, budget)
-            for label, instance in instances
-        ]
-        walks += [
-            functools.partial(self._random_walk, analysis, self.settings.seed + number, budget)
-            for number in range(1, self.settings.random_walks + 1)
-        ]
-        for walk in walks:
-            if budget.remaining() <= 0:
+        walked = self._walk_instances(measurement, analysis, instances, budget)
+        if walked == len(instances) and self._planned():
+            again = self._replan(analysis, tools, measurement)
+            instances += again
+            walked += self._walk_instances(measurement, analysis, again, budget)
+        for number in range(1, self.settings.random_walks + 1):
+            if budget.remaining() <= 0 or any(w.compile_abandoned for w in measurement.walks):
                 break
-            measurement.walks.append(walk())
-            if measurement.walks[-1].compile_abandoned:
-                break  # every walk compiles the same schema: the next would stall the same way
-        walked = [w for w in measurement.walks if w.kind == "instance"]
-        measurement.left_out = tuple(label for label, _ in instances[len(walked) :])
-        measurement.coverage = coverage(
-            analysis, tools or None, {p for w in walked for p in w.reached}
-        )
+            measurement.walks.append(
+                self._random_walk(analysis, self.settings.seed + number, budget)
+            )
+        measurement.left_out = tuple(label for label, *_ in instances[walked:])
+        reached = {p for w in measurement.walks if w.kind == "instance" for p in w.reached}
+        measurement.coverage = coverage(analysis, tools or None, reached)
         return measurement
+
+    def _walk_instances(
+        self,
+        measurement: Measurement,
+        analysis: Analysis,
+        instances: list[tuple[str, Any, tuple[Goal, ...]]],
+        budget: Budget,
+    ) -> int:
+        """Walk ``instances`` in order while the budget lasts; how many were walked. A walk
+        that tests a static finding gets the shorter test step budget."""
+        testing = replace(
+            budget, step_seconds=min(budget.step_seconds, self.settings.test_step_budget)
+        )
+        for count, (label, instance, met) in enumerate(instances):
+            if budget.remaining() <= 0 or any(w.compile_abandoned for w in measurement.walks):
+                return count  # a compile abandoned stalls every walk of the schema the same way
+            finding = any(goal.kind == FINDING for goal in met)
+            walk = self._walk(analysis, label, instance, testing if finding else budget, met)
+            measurement.walks.append(walk)
+        return len(instances)
+
+    def _planned(self) -> bool:
+        return self.fixed_instances is None and self.user_instances is None
+
+    def _replan(
+        self, analysis: Analysis, tools: list[tuple[str, str]], measurement: Measurement
+    ) -> list[tuple[str, Any, tuple[Goal, ...]]]:
+        """Walks for the tools and coverage goals that the planned walks meant to reach but did
+        not, because a walk stalled or failed first: once more, with other generated text."""
+        reached = {p for w in measurement.walks if w.kind == "instance" for p in w.reached}
+        missed = [
+            goal
+            for goal in tool_goals(analysis, tools) + coverage_goals(analysis)
+            if goal.pointer not in reached
+        ]
+        if not missed:
+            return []
+        plan = make_plan(analysis, missed, self.settings.seed + len(measurement.walks))
+        return [(f"{w.label} (again)", w.instance, tuple(w.goals)) for w in plan.walks]
 
     def _random_walk(self, analysis: Analysis, seed: int, budget: Budget) -> MeasuredWalk:
         label = f"random (seed {seed})"
@@ -385,16 +471,21 @@ class Prober:
         subject = self._subject(analysis.schema)
         result = random_walk(subject, seed, steps, budget, progress)
         problem = output_problem(analysis.schema, result.text)
+        stuck = None
+        if result.outcome in ("step-budget", "walk-budget"):
+            abandoned = Step(len(result.text), None, 0, 0, result.stuck_seconds, False)
+            (stuck,) = random_steps(analysis, result.text, [abandoned])
         return MeasuredWalk(
             label=label,
             text=result.text,
             valid=problem is None,
             problem=problem.message if problem else "",
             problem_at=problem.schema_path if problem else (),
-            steps=[MeasuredStep(RANDOM, "", "random", step) for step in result.steps],
+            steps=random_steps(analysis, result.text, result.steps),
             outcome=result.outcome,
             detail=result.detail,
             seconds=result.seconds,
+            stuck=stuck,
             stuck_seconds=result.stuck_seconds,
             kind="random",
             compile_seconds=result.compile_seconds,
@@ -424,16 +515,23 @@ class Prober:
 
     def _instances(
         self, analysis: Analysis, tools: list[tuple[str, str]], goals: list[Goal]
-    ) -> list[tuple[str, Any]]:
-        if self.fixed_instances is not None:
-            return self.fixed_instances
-        if self.user_instances is not None:
-            return self.user_instances
+    ) -> list[tuple[str, Any, tuple[Goal, ...]]]:
+        """(label, instance, the goals it is written for) for each instance to walk."""
+        given = self.fixed_instances if self.fixed_instances is not None else self.user_instances
+        if given is not None:
+            return [(label, instance, ()) for label, instance in given]
         wanted = goals + tool_goals(analysis, tools) + coverage_goals(analysis)
         plan = make_plan(analysis, wanted, self.settings.seed)
-        return [(walk.label, walk.instance) for walk in plan.walks]
+        return [(walk.label, walk.instance, tuple(walk.goals)) for walk in plan.walks]
 
-    def _walk(self, analysis: Analysis, label: str, instance: Any, budget: Budget) -> MeasuredWalk:
+    def _walk(
+        self,
+        analysis: Analysis,
+        label: str,
+        instance: Any,
+        budget: Budget,
+        goals: tuple[Goal, ...] = (),
+    ) -> MeasuredWalk:
         assert self._tokenizer is not None
         text, spans = serialise(instance)
         described = describe_instance(analysis, instance)
@@ -470,6 +568,7 @@ class Prober:
             compile_seconds=result.compile_seconds,
             compile_warnings=result.compile_warnings,
             reached=reached,
+            goals=goals,
         )
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemalint.engines.lmfe import LmfeEngine, eos_ids
+from schemalint.lmfe import EnforcerConfig
 from schemalint.measure.steplog import Record, StepLog
 
 if TYPE_CHECKING:
@@ -34,15 +36,6 @@ Outcome = Literal[
 
 Progress = Callable[[int], None]
 """Called with the number of steps walked so far, after each step."""
-
-
-@dataclass(frozen=True)
-class EnforcerConfig:
-    """LMFE's CharacterLevelParserConfig options, as users set them for generation."""
-
-    max_consecutive_whitespaces: int = 12
-    force_json_field_order: bool = False
-    max_json_array_length: int = 20
 
 
 #: A step is pre-empted when its wall time exceeds its CPU time by more than this: the process
@@ -145,6 +138,18 @@ class Subject:
     eos: list[int]
     decode: Callable[[list[int]], str]
     """Tokens to text as a model's output is decoded (the random walk's output)."""
+
+
+def lmfe_subject(data: Any, schema: Any, config: EnforcerConfig) -> Subject:
+    """What a walk through LMFE needs, all read off LMFE's own tokenizer data."""
+    return Subject(
+        LmfeEngine(config),
+        data,
+        schema,
+        data.tokenizer_tree.tokens_to_strs,
+        eos_ids(data),
+        data.decoder,
+    )
 
 
 def walk_text(
@@ -254,21 +259,6 @@ def _read_steps(log: StepLog, result: WalkResult, progress: Progress | None) -> 
     if records and progress is not None:
         progress(len(result.steps))
     return bool(records)
-
-
-def build_enforcer(data: Any, schema: Any, config: EnforcerConfig) -> Any:
-    """A TokenEnforcer configured like the user's generation; raises what LMFE raises when it
-    refuses the schema."""
-    from lmformatenforcer import JsonSchemaParser, TokenEnforcer
-
-    enforcer = TokenEnforcer(data, JsonSchemaParser(schema))
-    # TokenEnforcer replaces a config given to JsonSchemaParser with one whose alphabet is the
-    # tokenizer's: keep that alphabet, set the user's options on it afterwards.
-    settings = enforcer.root_parser.config
-    settings.max_consecutive_whitespaces = config.max_consecutive_whitespaces
-    settings.force_json_field_order = config.force_json_field_order
-    settings.max_json_array_length = config.max_json_array_length
-    return enforcer
 
 
 class Pieces:

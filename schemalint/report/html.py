@@ -12,7 +12,7 @@ from schemalint import __version__
 from schemalint.engine import FileReport, Report
 
 if TYPE_CHECKING:
-    from schemalint.engines.compare import Comparison
+    from schemalint.measure.compare import Comparison
     from schemalint.measure.probe import MeasuredWalk, Measurement
 
 _STYLE = """
@@ -75,6 +75,8 @@ def _measurement_section(measurement: Measurement) -> str:
     charts = "".join(_walk_chart(walk, measurement.vocab_size) for walk in measurement.walks)
     engines = "" if measurement.engines is None else _engines_section(measurement.engines)
     covered = f"<p>{escape(measurement.coverage.line())}.</p>" if measurement.coverage else ""
+    if note := measurement.random_note():
+        covered += f"<p>{escape(note)}.</p>"
     return (
         f"<p>Measured with {escape(measurement.tokenizer)} ({measurement.vocab_size:,} tokens), "
         f"LMFE {escape(measurement.lmfe_version)}.</p>{covered}"
@@ -86,7 +88,7 @@ def _measurement_section(measurement: Measurement) -> str:
 
 def _engines_section(comparison: Comparison) -> str:
     """``--engine``: every engine on the same walks, the pointers side by side, the verdict."""
-    from schemalint.engines.report import ENGINE_COLUMNS, engine_row, pointer_rows
+    from schemalint.report.engines import ENGINE_COLUMNS, engine_row, pointer_rows
 
     head = _engine_row(list(ENGINE_COLUMNS), "th")
     runs = "".join(_engine_row(engine_row(run)) for run in comparison.runs)

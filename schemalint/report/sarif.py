@@ -6,9 +6,9 @@ import json
 from typing import Any, TextIO
 
 from schemalint import __version__
-from schemalint.checks import RULES
 from schemalint.engine import Report
 from schemalint.model import Severity
+from schemalint.rules import RULES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {

@@ -68,6 +68,8 @@ def render_measurement(console: Console, measurement: Measurement) -> None:
     console.print(table)
     if measurement.coverage is not None:
         console.print(f"  {escape(measurement.coverage.line())}")
+    if note := measurement.random_note():
+        console.print(f"  {note}")
     for walk in measurement.walks:
         times = [s.step.seconds * 1000 for s in walk.steps]
         allowed = [float(s.step.allowed) for s in walk.steps]
@@ -103,7 +105,7 @@ def render(report: Report, stream: TextIO) -> None:
         if file.measurement is not None:
             render_measurement(console, file.measurement)
             if file.measurement.engines is not None:
-                from schemalint.engines.report import render_comparison
+                from schemalint.report.engines import render_comparison
 
                 render_comparison(console, file.measurement.engines)
     counts = ", ".join(f"{n} {label}" for label, n in report.by_severity().items() if n)

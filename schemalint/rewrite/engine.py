@@ -71,6 +71,13 @@ def selected_rewrites(settings: Settings, unsafe: bool) -> list[Rewrite]:
     ]
 
 
+def unsafe_rewrite(schema: Any, strict_field_order: bool) -> tuple[Any, tuple[str, ...]]:
+    """What ``rewrite --unsafe-fixes`` makes of ``schema``, and the rewrite behind each change:
+    the engine comparison measures LMFE on it when LMFE is slow or wrong."""
+    result = rewrite_schema(schema, Settings(strict_field_order=strict_field_order), unsafe=True)
+    return result.schema, tuple(change.rewrite for change in result.changes)
+
+
 def rewrite_schema(
     schema: Any, settings: Settings, unsafe: bool = False, judge: Judge | None = None
 ) -> RewriteResult:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.engine import check_data
 from schemalint.model import Severity
+from schemalint.rules import RULES
 
 CASES = Path(__file__).parent / "cases"
 

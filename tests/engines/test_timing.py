@@ -15,23 +15,22 @@ import numpy
 import pytest
 
 from schemalint.analysis import analyse
-from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.engines import load_engine
 from schemalint.engines.base import Engine, Mask, vocabulary
-from schemalint.engines.compare import EngineProber, EngineRun
-from schemalint.engines.report import outcome
-from schemalint.lmfe import detect_settings
+from schemalint.lmfe import EnforcerConfig, detect_settings
 from schemalint.load.kinds import normalise
+from schemalint.measure.compare import EngineProber, EngineRun
 from schemalint.measure.probe import MeasuredStep, MeasuredWalk, Measurement, MeasureSettings
-from schemalint.measure.tokenizers import load_tokenizer
 from schemalint.measure.walk import (
-    EnforcerConfig,
     Step,
     _longest_continuation,
     preempted,
     token_pieces,
 )
+from schemalint.report.engines import outcome
+from schemalint.tokenizers import load_tokenizer
+from schemalint.verdicts import MEASURED_CHECKS
 
 BITMASK_ENGINES = [
     pytest.param(
@@ -222,5 +221,5 @@ def test_a_pre_empted_lmfe_step_is_no_slow_step_finding() -> None:
     options = Settings().rule_options("SM201")
     computing = [(0.001, 0.001)] * 9
     for last, findings in (((2.0, 2.0), 1), ((2.0, 0.01), 0)):  # on the CPU, then pre-empted
-        analysis.measurement = fake_measurement([*computing, last], "/properties/name")
-        assert len(list(RULES["SM201"].check(analysis, options))) == findings
+        measurement = fake_measurement([*computing, last], "/properties/name")
+        assert len(list(MEASURED_CHECKS["SM201"](analysis, measurement, options))) == findings

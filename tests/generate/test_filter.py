@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from schemalint.engines.lmfe_data import enforcer_data
 from schemalint.generate.filter import FilterTimeout, FilterWorker, allowed_tokens
-from schemalint.measure.enforcer_data import enforcer_data
-from schemalint.measure.tokenizers import load_tokenizer
-from schemalint.measure.walk import EnforcerConfig
+from schemalint.lmfe import EnforcerConfig
+from schemalint.tokenizers import load_tokenizer
 
 
 class _Answer:

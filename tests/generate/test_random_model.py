@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from schemalint.measure.tokenizers import load_tokenizer
+from schemalint.tokenizers import load_tokenizer
 
 TEXTS = [
     '{"name": "get_weather", "arguments": {"city": "Lisbon", "days": 3}}',

@@ -15,8 +15,8 @@ from schemalint.generate.run import (
     teacher_forced,
 )
 from schemalint.generate.variants import build_variants
+from schemalint.lmfe import EnforcerConfig
 from schemalint.load.reader import Document, read_document
-from schemalint.measure.walk import EnforcerConfig
 from tests.conftest import SAMPLES, SEED
 
 PATHOLOGICAL = SAMPLES / "pathological" / "reason_maxlength_one_branch.json"

@@ -165,3 +165,39 @@ def test_lmfe_options_reach_the_enforcer(flag: str) -> None:
     )
     settings = json.loads(result.stdout)["files"][0]["measurement"]["lmfe_settings"]
     assert 3 in settings.values()
+
+
+def test_random_walk_steps_land_on_the_field_they_were_writing() -> None:
+    from schemalint.analysis import analyse
+    from schemalint.lmfe import detect_settings
+    from schemalint.measure.probe import random_steps
+    from schemalint.measure.walk import Step
+
+    schema = {
+        "type": "object",
+        "properties": {"note": {"type": "string"}, "n": {"type": "integer"}},
+    }
+    analysis = analyse(schema, detect_settings("0.11.3", False))
+    text = '{"note": "say \\"hi\\"", "n": 4}'
+    offsets = [0, 10, 15, 16, 28]  # the object, free text, a lone backslash, after it, the number
+    steps = [Step(offset, 1, 1, 10, 0.001, True, 0.001) for offset in offsets]
+    attributed = [(s.pointer, s.path, s.role) for s in random_steps(analysis, text, steps)]
+    assert attributed == [
+        ("", "", "random"),
+        ("/properties/note", "/note", "random"),
+        ("/properties/note", "/note", "escape"),
+        ("/properties/note", "/note", "random"),
+        ("/properties/n", "/n", "random"),
+    ]
+
+
+def test_only_random_steps_a_model_would_take_reach_the_table_and_the_note_says_why() -> None:
+    report, _ = measured(SAMPLES / "openai_tools.json", budget=30.0)
+    assert report.measurement is not None
+    random = [w for w in report.measurement.walks if w.kind == "random"]
+    assert random and all(s.pointer != "(random walk)" for w in random for s in w.steps)
+    tabled = sum(row.steps for row in report.measurement.pointer_table())
+    walked = sum(len(w.steps) for w in report.measurement.walks)
+    left = report.measurement.unrealistic_steps()
+    assert left > 0 and tabled == walked - left
+    assert f"{left:,} steps of text no model writes" in report.measurement.random_note()

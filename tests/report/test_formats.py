@@ -7,11 +7,11 @@ import json
 import os
 from pathlib import Path
 
-from schemalint.checks import RULES
 from schemalint.config import Settings
 from schemalint.engine import FileReport, Report, check_file
 from schemalint.model import Finding, Severity
 from schemalint.report import FORMATS, renderer
+from schemalint.rules import RULES
 from tests.conftest import ROOT, SAMPLES, SEED
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "function_calling_seed.json"

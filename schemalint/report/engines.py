@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from schemalint.engines.compare import Comparison, EngineRun, worst_label
+from schemalint.measure.compare import Comparison, EngineRun, worst_label
 from schemalint.measure.probe import percentile
 
 _POINTER_ROWS = 8

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from schemalint.measure.enforcer_data import cache_dir, cache_key, enforcer_data
-from schemalint.measure.tokenizers import TokenizerError, load_tokenizer
+from schemalint.engines.lmfe_data import cache_dir, cache_key, enforcer_data
+from schemalint.tokenizers import TokenizerError, load_tokenizer
 
 
 def test_the_default_tokenizer_is_mistral_v1_with_32000_tokens() -> None:
@@ -59,7 +59,7 @@ def test_a_hugging_face_folder_or_tokenizer_json_loads(tmp_path: Path) -> None:
 
 
 def test_a_sentencepiece_model_file_loads_by_path() -> None:
-    from schemalint.measure.tokenizers import NAMED, mistral_data_dir
+    from schemalint.tokenizers import NAMED, mistral_data_dir
 
     tokenizer = load_tokenizer(str(mistral_data_dir() / NAMED["mistral-v1"]))
     assert tokenizer.vocab_size == 32_000

@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from schemalint.analysis import Analysis
-from schemalint.checks.base import Option, Options, rule
+from schemalint.checks.base import Option, Options
 from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.verdicts.base import measured_rule
 
 if TYPE_CHECKING:
-    from schemalint.measure.probe import MeasuredWalk
+    from schemalint.measure.probe import MeasuredWalk, Measurement
 
 _SEE_STATIC = Fix(
     "See the static findings at the same pointer (SL2xx) for the shape that causes it.",
@@ -27,7 +28,7 @@ def _where(analysis: Analysis, pointer: str) -> str:
     return pointer if pointer in analysis.by_pointer else ""
 
 
-@rule(
+@measured_rule(
     "SM101",
     "wide-allowed-region",
     Severity.INFO,
@@ -37,10 +38,9 @@ def _where(analysis: Analysis, pointer: str) -> str:
         Option("min-steps", 20, "Consecutive steps that make a region."),
     ),
 )
-def wide_allowed_region(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
+def wide_allowed_region(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
     threshold = measurement.vocab_size * options["min-share"] / 100
     for walk in measurement.walks:
         run: list[float] = []
@@ -62,7 +62,7 @@ def wide_allowed_region(analysis: Analysis, options: Options) -> Iterator[Violat
             run = []
 
 
-@rule(
+@measured_rule(
     "SM201",
     "slow-steps",
     Severity.HIGH,
@@ -74,12 +74,11 @@ def wide_allowed_region(analysis: Analysis, options: Options) -> Iterator[Violat
         Option("critical-p95-ms", 250, "p95 step time (ms) graded critical: sustained."),
     ),
 )
-def slow_steps(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
-    prefixes = _worst_prefixes(analysis)
-    for row in measurement.pointer_table(kind="instance"):
+def slow_steps(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    prefixes = _worst_prefixes(measurement)
+    for row in measurement.pointer_table():
         if row.max_ms >= options["critical-ms"] or row.p95_ms >= options["critical-p95-ms"]:
             severity = Severity.CRITICAL
         elif row.max_ms >= options["high-ms"]:
@@ -104,11 +103,10 @@ def slow_steps(analysis: Analysis, options: Options) -> Iterator[Violation]:
         )
 
 
-def _worst_prefixes(analysis: Analysis) -> dict[str, str]:
+def _worst_prefixes(measurement: Measurement) -> dict[str, str]:
     """The last 40 characters written before the slowest step at each pointer."""
-    assert analysis.measurement is not None
     worst: dict[str, tuple[float, str]] = {}
-    for walk in analysis.measurement.walks:
+    for walk in measurement.walks:
         candidates = list(walk.steps) + ([walk.stuck] if walk.stuck else [])
         for step in candidates:
             seconds = walk.stuck_seconds if step is walk.stuck else step.step.engine_seconds
@@ -128,16 +126,19 @@ _OUTCOMES = {
 }
 
 
-def _outcome_findings(analysis: Analysis, code: str) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
+def _outcome_findings(
+    analysis: Analysis, measurement: Measurement, code: str
+) -> Iterator[Violation]:
     for walk in measurement.walks:
         found = _OUTCOMES.get(walk.outcome)
         if found is None or found[0] != code:
             continue
-        if code == "SM202" and walk.kind == "random":
-            continue  # random text hits LMFE's escape slow path anywhere: time realistic walks
+        if (
+            code == "SM202"
+            and walk.kind == "random"
+            and not (walk.stuck and walk.stuck.role == "escape")
+        ):
+            continue  # a stall in random text counts only where a model's text stalls too
         if walk.outcome == "rejected" and not walk.valid:
             continue  # a user instance that the schema rejects too proves nothing
         where = walk.stuck or (walk.steps[-1] if walk.steps else None)
@@ -151,16 +152,15 @@ def _outcome_findings(analysis: Analysis, code: str) -> Iterator[Violation]:
         )
 
 
-@rule(
+@measured_rule(
     "SM102",
     "measurement-incomplete",
     Severity.INFO,
     "The measurement budget ran out before a walk was complete; the numbers cover a prefix.",
 )
-def measurement_incomplete(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
+def measurement_incomplete(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
     for walk in measurement.walks:
         if walk.outcome == "walk-budget" and walk.kind == "instance":
             done = walk.stuck.step.offset if walk.stuck else 0
@@ -172,15 +172,16 @@ def measurement_incomplete(analysis: Analysis, options: Options) -> Iterator[Vio
             )
 
 
-@rule(
+@measured_rule(
     "SM103",
     "coverage-incomplete",
     Severity.INFO,
     "The walks did not reach every tool or subschema: what was not walked is not measured.",
 )
-def coverage_incomplete(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None or measurement.coverage is None or measurement.coverage.complete:
+def coverage_incomplete(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    if measurement.coverage is None or measurement.coverage.complete:
         return
     covered = measurement.coverage
     left = len(measurement.left_out)
@@ -198,21 +199,24 @@ def coverage_incomplete(analysis: Analysis, options: Options) -> Iterator[Violat
     )
 
 
-@rule("SM202", "step-over-budget", Severity.CRITICAL, "An enforcer step ran past its time budget.")
-def step_over_budget(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    return _outcome_findings(analysis, "SM202")
+@measured_rule(
+    "SM202", "step-over-budget", Severity.CRITICAL, "An enforcer step ran past its time budget."
+)
+def step_over_budget(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    return _outcome_findings(analysis, measurement, "SM202")
 
 
-@rule(
+@measured_rule(
     "SM301",
     "forced-token-split",
     Severity.LOW,
     "The enforcer refuses the natural token of a valid instance and forces a split.",
 )
-def forced_token_split(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
+def forced_token_split(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
     splits: dict[str, int] = defaultdict(int)
     for walk in measurement.walks:
         for step in walk.steps:
@@ -227,16 +231,15 @@ def forced_token_split(analysis: Analysis, options: Options) -> Iterator[Violati
         )
 
 
-@rule(
+@measured_rule(
     "SM401",
     "accepted-invalid-output",
     Severity.MEDIUM,
     "A random walk finished with output the enforcer allowed but jsonschema rejects.",
 )
-def accepted_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    if measurement is None:
-        return
+def accepted_invalid_output(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
     for where, walks in invalid_output_by_keyword(analysis, measurement.walks):
         yield Violation(
             where,
@@ -271,24 +274,30 @@ def walks_text(walks: list[MeasuredWalk]) -> str:
     return f"{len(walks)} walks ({', '.join(walk.label for walk in walks)}; the first shown)"
 
 
-@rule(
+@measured_rule(
     "SM302", "valid-instance-rejected", Severity.CRITICAL, "The enforcer rejects a valid instance."
 )
-def valid_instance_rejected(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    return _outcome_findings(analysis, "SM302")
+def valid_instance_rejected(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    return _outcome_findings(analysis, measurement, "SM302")
 
 
-@rule(
+@measured_rule(
     "SM304",
     "silent-stop",
     Severity.CRITICAL,
     "Before the instance was complete the enforcer allowed only end-of-sequence (or nothing): "
     "it swallowed an internal error.",
 )
-def silent_stop(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    return _outcome_findings(analysis, "SM304")
+def silent_stop(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    return _outcome_findings(analysis, measurement, "SM304")
 
 
-@rule("SM305", "enforcer-error", Severity.CRITICAL, "The enforcer raised on this schema.")
-def enforcer_error(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    return _outcome_findings(analysis, "SM305")
+@measured_rule("SM305", "enforcer-error", Severity.CRITICAL, "The enforcer raised on this schema.")
+def enforcer_error(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    return _outcome_findings(analysis, measurement, "SM305")

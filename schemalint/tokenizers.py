@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemalint.measure import SetupError
+from schemalint.model import SetupError
 
 #: Tokenizers shipped in mistral-common's data folder, by the names users pick them with.
 NAMED = {

@@ -13,14 +13,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from schemalint.analysis import Analysis
-from schemalint.checks.base import Option, Options, rule
-from schemalint.checks.measured import invalid_output_by_keyword, walks_text
+from schemalint.checks.base import Option, Options
 from schemalint.engines import LMFE_SLOW_MS
 from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.verdicts.base import measured_rule
+from schemalint.verdicts.measured import invalid_output_by_keyword, walks_text
 
 if TYPE_CHECKING:
-    from schemalint.engines.compare import EngineRun
-    from schemalint.measure.probe import MeasuredWalk
+    from schemalint.measure.compare import EngineRun
+    from schemalint.measure.probe import MeasuredWalk, Measurement
 
 _ANOTHER_ENGINE = Fix(
     "Use an engine that handles this schema (see the recommendation line and SM505), or change "
@@ -29,10 +30,9 @@ _ANOTHER_ENGINE = Fix(
 )
 
 
-def _other_engines(analysis: Analysis) -> Iterator[EngineRun]:
+def _other_engines(measurement: Measurement) -> Iterator[EngineRun]:
     """The measured runs of every compared engine but LMFE."""
-    measurement = analysis.measurement
-    comparison = measurement.engines if measurement else None
+    comparison = measurement.engines
     if comparison is None:
         return
     for run in comparison.runs:
@@ -50,14 +50,16 @@ def _where(analysis: Analysis, walk: MeasuredWalk) -> str:
     return where.pointer if where and where.pointer in analysis.by_pointer else ""
 
 
-@rule(
+@measured_rule(
     "SM501",
     "engine-rejects-schema",
     Severity.HIGH,
     "A compared engine refuses to compile the schema.",
 )
-def engine_rejects_schema(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for run in _other_engines(analysis):
+def engine_rejects_schema(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    for run in _other_engines(measurement):
         if run.compile_error:
             error = run.compile_error.removeprefix(f"{run.name} cannot compile the schema: ")
             yield Violation(
@@ -68,14 +70,16 @@ def engine_rejects_schema(analysis: Analysis, options: Options) -> Iterator[Viol
             )
 
 
-@rule(
+@measured_rule(
     "SM502",
     "engine-rejects-valid-instance",
     Severity.HIGH,
     "A compared engine cannot write a valid instance: it refuses its text or stops early.",
 )
-def engine_rejects_valid_instance(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for run in _other_engines(analysis):
+def engine_rejects_valid_instance(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    for run in _other_engines(measurement):
         if run.compile_error:
             continue  # SM501 says why every walk failed
         for walk in run.dead_end_walks():
@@ -96,15 +100,17 @@ _VALIDATE_OUTPUT = Fix(
 )
 
 
-@rule(
+@measured_rule(
     "SM503",
     "engine-accepts-invalid-output",
     Severity.MEDIUM,
     "A compared engine ignores a keyword: it says so when compiling, or a random walk finishes "
     "with output jsonschema rejects.",
 )
-def engine_accepts_invalid_output(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for run in _other_engines(analysis):
+def engine_accepts_invalid_output(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    for run in _other_engines(measurement):
         for warning in run.compile_warnings:
             places = _warned_at(analysis, warning) or [""]
             more = f" (and {len(places) - 1} more places)" if len(places) > 1 else ""
@@ -150,14 +156,16 @@ def _warned_at(analysis: Analysis, warning: str) -> list[str]:
     return [pointer for pointer, schema in schemas if lead in schema and others & set(schema)]
 
 
-@rule(
+@measured_rule(
     "SM504",
     "engine-over-budget",
     Severity.HIGH,
     "A compared engine's compile or step ran past the same budget LMFE's steps are held to.",
 )
-def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for run in _other_engines(analysis):
+def engine_over_budget(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    for run in _other_engines(measurement):
         assert run.measurement is not None
         stalls: dict[tuple[str, bool], list[MeasuredWalk]] = {}
         for walk in run.measurement.walks:
@@ -177,16 +185,17 @@ def engine_over_budget(analysis: Analysis, options: Options) -> Iterator[Violati
             )
 
 
-@rule(
+@measured_rule(
     "SM505",
     "faster-engine-available",
     Severity.INFO,
     "Another compared engine writes this schema correctly where LMFE fails or is slow.",
     options=(Option("lmfe-worst-ms", LMFE_SLOW_MS, "LMFE's worst step (ms) that counts as slow."),),
 )
-def faster_engine_available(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    measurement = analysis.measurement
-    comparison = measurement.engines if measurement else None
+def faster_engine_available(
+    analysis: Analysis, measurement: Measurement, options: Options
+) -> Iterator[Violation]:
+    comparison = measurement.engines
     lmfe = comparison.run("lmfe") if comparison else None
     if comparison is None or lmfe is None or lmfe.skipped:
         return
@@ -196,7 +205,7 @@ def faster_engine_available(analysis: Analysis, options: Options) -> Iterator[Vi
     lmfe_worst = lmfe.worst_ms or 0.0
     if lmfe.correct and (lmfe_worst < options["lmfe-worst-ms"] or lmfe_worst < 2 * best.worst_ms):
         return
-    from schemalint.engines.compare import worst_label
+    from schemalint.measure.compare import worst_label
 
     state = f"worst step {worst_label(lmfe)}" + ("" if lmfe.correct else f", {lmfe.fault()}")
     yield Violation(

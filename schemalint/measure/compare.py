@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemalint.analysis import Analysis
+from schemalint.analysis import Analysis, analyse
 from schemalint.engines import LMFE_SLOW_MS, EngineUnavailable, load_engine
 from schemalint.engines.base import Engine, vocabulary
 from schemalint.measure.plan import Goal
@@ -25,8 +25,8 @@ from schemalint.measure.probe import (
     Prober,
     percentile,
 )
-from schemalint.measure.tokenizers import Tokenizer
 from schemalint.measure.walk import Subject, timed_ms
+from schemalint.tokenizers import Tokenizer
 
 #: Walk outcomes that mean the engine cannot produce this valid instance.
 DEAD_ENDS = ("rejected", "silent-stop", "error")
@@ -407,17 +407,25 @@ class Comparer:
         return comparison
 
 
+UnsafeRewrite = Callable[[Any, bool], tuple[Any, tuple[str, ...]]]
+"""Schema and strict field order -> the schema ``rewrite --unsafe-fixes`` makes of it and the
+rewrite behind each change (:func:`schemalint.rewrite.engine.unsafe_rewrite`)."""
+
+
 class ComparingProber(Prober):
-    """``check --measure --engine ...``: LMFE's measurement, with the comparison attached."""
+    """``check --measure --engine ...``: LMFE's measurement, with the comparison attached.
+    Given ``rewrite``, a slow or failing LMFE is also measured on the schema it rewrites to."""
 
     def __init__(
         self,
         settings: MeasureSettings,
         engines: list[str],
         progress: Callable[[str, int], None] | None = None,
+        rewrite: UnsafeRewrite | None = None,
     ) -> None:
         super().__init__(settings, progress)
         self.comparer = Comparer(settings, engines, progress)
+        self.rewrite = rewrite
 
     def prepare(self) -> float:
         seconds = super().prepare()
@@ -442,17 +450,15 @@ class ComparingProber(Prober):
         """LMFE on the unsafe rewrite (static choice: one more measurement, within its own
         budget), walking an instance generated for the rewrite; None when nothing changes or
         the user's own instances are walked (they fit the original only)."""
-        from schemalint.analysis import analyse
-        from schemalint.config import Settings
-        from schemalint.rewrite.engine import rewrite_schema
-
+        if self.rewrite is None:
+            return None
         if self.fixed_instances is not None or self.user_instances is not None:
             return None
-        config = self.settings.config
-        settings = Settings(strict_field_order=config.force_json_field_order)
-        result = rewrite_schema(analysis.schema, settings, unsafe=True)
-        if not result.changes:
+        schema, rewrites = self.rewrite(
+            analysis.schema, self.settings.config.force_json_field_order
+        )
+        if not rewrites:
             return None
-        measurement = super().measure(analyse(result.schema, analysis.enforcer))
+        measurement = super().measure(analyse(schema, analysis.enforcer))
         run = EngineRun("lmfe", measurement.lmfe_version, measurement=measurement)
-        return LmfeRewritten(tuple(change.rewrite for change in result.changes), run)
+        return LmfeRewritten(rewrites, run)

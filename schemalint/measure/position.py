@@ -1,4 +1,4 @@
-"""Where a cut-off generation stopped: the JSON Pointer of the value it was writing.
+"""Where a JSON prefix is: the JSON Pointer of the value being written at its end.
 
 A cancelled generation leaves a JSON *prefix*, which no parser accepts, so a small tolerant
 scanner tracks the open containers and their current key or index; the instance path it
@@ -24,24 +24,33 @@ class _Frame:
     index: int = 0
 
 
-def prefix_path(text: str) -> list[str | int]:
-    """The instance path of the value being written at the end of the JSON prefix ``text``."""
-    stack: list[_Frame] = []
-    in_string = escaped = False
-    key_chars: list[str] | None = None
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
+class _Scanner:
+    """Reads a JSON prefix character by character, keeping the open containers."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Frame] = []
+        self.in_string = self.escaped = False
+        self.key_chars: list[str] | None = None
+
+    def feed(self, text: str) -> None:
+        for char in text:
+            self._char(char)
+
+    def _char(self, char: str) -> None:
+        stack = self.stack
+        if self.in_string:
+            if self.escaped:
+                self.escaped = False
             elif char == "\\":
-                escaped = True
+                self.escaped = True
             elif char == '"':
-                in_string = False
-                if key_chars is not None:
-                    stack[-1].key, stack[-1].state, key_chars = "".join(key_chars), "colon", None
-            elif key_chars is not None:
-                key_chars.append(char)
-            continue
+                self.in_string = False
+                if self.key_chars is not None:
+                    stack[-1].key, stack[-1].state = "".join(self.key_chars), "colon"
+                    self.key_chars = None
+            elif self.key_chars is not None:
+                self.key_chars.append(char)
+            return
         top = stack[-1] if stack else None
         if char in "{[":
             stack.append(_Frame(char == "{", "key" if char == "{" else "value"))
@@ -51,25 +60,46 @@ def prefix_path(text: str) -> list[str | int]:
             if stack:
                 stack[-1].state = "done"
         elif char == '"':
-            in_string = True
+            self.in_string = True
             if top is not None and top.is_object and top.state == "key":
-                key_chars = []
+                self.key_chars = []
         elif char == ":" and top is not None:
             top.state = "value"
         elif char == "," and top is not None and top.is_object:
             top.state, top.key = "key", None
         elif char == "," and top is not None:
             top.state, top.index = "value", top.index + 1
-    path: list[str | int] = []
-    for depth, frame in enumerate(stack):
-        inner = depth < len(stack) - 1
-        if frame.is_object and frame.key is not None and (inner or frame.state == "value"):
-            path.append(frame.key)
-        elif not frame.is_object and (inner or frame.state == "value"):
-            path.append(frame.index)
-        else:
-            break
-    return path
+
+    def path(self) -> list[str | int]:
+        path: list[str | int] = []
+        for depth, frame in enumerate(self.stack):
+            inner = depth < len(self.stack) - 1
+            if frame.is_object and frame.key is not None and (inner or frame.state == "value"):
+                path.append(frame.key)
+            elif not frame.is_object and (inner or frame.state == "value"):
+                path.append(frame.index)
+            else:
+                break
+        return path
+
+
+def prefix_path(text: str) -> list[str | int]:
+    """The instance path of the value being written at the end of the JSON prefix ``text``."""
+    scanner = _Scanner()
+    scanner.feed(text)
+    return scanner.path()
+
+
+def paths_at(text: str, offsets: list[int]) -> list[tuple[list[str | int], bool]]:
+    """For each of the ascending ``offsets``: the instance path being written there, and
+    whether the text so far ends in a string's lone backslash (an escape begun: ``\\"``,
+    ``\\n``), in one pass over ``text``."""
+    scanner, read, found = _Scanner(), 0, []
+    for offset in offsets:
+        scanner.feed(text[read:offset])
+        read = max(read, offset)
+        found.append((scanner.path(), scanner.in_string and scanner.escaped))
+    return found
 
 
 def schema_pointers(analysis: Analysis, path: list[str | int]) -> list[str]:

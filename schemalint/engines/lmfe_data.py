@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from schemalint.lmfe import installed_version
-from schemalint.measure.tokenizers import Tokenizer
+from schemalint.tokenizers import Tokenizer
 
 #: Bump when the cached structure changes.
 _FORMAT = 1

@@ -22,11 +22,12 @@ from schemalint.config import Settings
 from schemalint.engine import check_file
 from schemalint.engines import LMFE_SLOW_MS, UnknownEngine, load_engine, parse_engines
 from schemalint.engines.base import Mask
-from schemalint.engines.compare import ComparingProber, Comparison, EngineProber, EngineRun
 from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
+from schemalint.measure.compare import ComparingProber, Comparison, EngineProber, EngineRun
 from schemalint.measure.probe import MeasureSettings
-from schemalint.measure.tokenizers import load_tokenizer
+from schemalint.rewrite.engine import unsafe_rewrite
+from schemalint.tokenizers import load_tokenizer
 from tests.conftest import SAMPLES
 
 runner = CliRunner()
@@ -223,7 +224,8 @@ def test_the_recommendation_names_the_fastest_correct_engine_and_the_lmfe_way_ou
 
 def test_when_lmfe_fails_the_comparison_measures_lmfe_on_the_unsafe_rewrite() -> None:
     schema = json.loads((PATHOLOGICAL / "free_dict.json").read_text(encoding="utf-8"))
-    comparing = ComparingProber(MeasureSettings(budget=8.0, step_budget=2.0), ["lmfe"])
+    settings = MeasureSettings(budget=8.0, step_budget=2.0)
+    comparing = ComparingProber(settings, ["lmfe"], rewrite=unsafe_rewrite)
     comparing.prepare()
     measurement = comparing.measure(analyse(schema, detect_settings("0.11.3", False)))
     comparison = measurement.engines

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from schemalint.analysis import analyse
-from schemalint.generate.position import prefix_path, schema_pointers
 from schemalint.lmfe import detect_settings
+from schemalint.measure.position import prefix_path, schema_pointers
 from tests.conftest import SAMPLES
 
 
