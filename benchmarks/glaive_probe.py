@@ -26,7 +26,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import re
 import sys
 import time
@@ -34,6 +33,8 @@ import traceback
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from host import describe_host
 
 from schemalint import pointer as jp
 from schemalint.config import Settings
@@ -239,24 +240,6 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
         "wall_s_median": round(percentile(walls, 50), 4) if walls else None,
         "wall_s_p95": round(percentile(walls, 95), 4) if walls else None,
         "wall_s_max": round(max(walls), 4) if walls else None,
-    }
-
-
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "lmfe": installed_version(),
     }
 
 
@@ -479,7 +462,7 @@ def main() -> None:
             "every": args.every,
             "random_walks": getattr(measure, "random_walks", 0),
         },
-        "machine": machine(),
+        "machine": describe_host() | {"lmfe": installed_version()},
         "total_s": round(total, 2),
         "setup_s": round(setup, 3),
         "summary": summarise(records),

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import statistics
@@ -45,6 +44,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from host import describe_host
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
@@ -260,28 +261,6 @@ def summarise(rows: list[dict[str, Any]], size: int) -> dict[str, Any]:
     }
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        load: list[float] | None = [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        load = None
-    return {
-        "cpus": os.cpu_count(),
-        "cpu_model": model,
-        "load_average": load,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-
-
 def fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
 
@@ -423,7 +402,7 @@ def main() -> None:
             "tokenizer": ok[0]["tokenizer"] if ok else None,
         },
         "lmfe_environment": {k: v for k, v in os.environ.items() if k.startswith("LMFE_")},
-        "machine": machine(),
+        "machine": describe_host(),
         "total_s": round(total, 2),
         "verdicts": verdicts,
         "summary": summaries,

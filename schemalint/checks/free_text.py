@@ -266,6 +266,60 @@ def free_text_before_discriminator(analysis: Analysis, options: Options) -> Iter
 
 
 @rule(
+    "SL209",
+    "shared-free-text-before-decision",
+    Severity.MEDIUM,
+    "With loose key order the model may write a free-text field that several branches share "
+    "before the discriminator, so it is written with all of them alive.",
+    test="before-decision",
+    predicts="slow",
+)
+def shared_free_text_before_decision(analysis: Analysis, options: Options) -> Iterator[Violation]:
+    if analysis.enforcer.strict_field_order:
+        return  # LMFE then writes the keys in `required` order: SL206 judges that order
+    for node, keyword, by_path in _union_fields(analysis):
+        for path, fields in by_path.items():
+            shared = len({free_text_constraints(f.node.schema) for f in fields}) == 1
+            if len(fields) < 2 or not shared or any(_declared_first(analysis, f) for f in fields):
+                continue  # one branch alive, SL202 (constrained differently), or SL206
+            if not _room_for_a_sentence(fields[0].node.schema):
+                continue
+            key = discriminator(analysis, fields[0].branch) or "the discriminator"
+            yield Violation(
+                fields[0].node.pointer,
+                f"LMFE_STRICT_JSON_FIELD_ORDER is off, so the model may write {quoted(path[0])} "
+                f"before {quoted(key)}: free-text {quoted('.'.join(path))} is then written with "
+                f"{len(fields)} {keyword} branches alive, and an escape in it (a quote, a "
+                "newline) costs seconds a token",
+                Fix(
+                    f"S{_STRICT_ORDER_HINT[1:]} and keep {quoted(key)} first in "
+                    "`required`, or give the field a name of its own in each branch.",
+                    Applicability.DISPLAY_ONLY,
+                ),
+                {"branches": len(fields), "union": jp.join(node.pointer, keyword)},
+            )
+
+
+#: Free text bounded below this many characters is a name, a city, a code: a model rarely
+#: writes a quote or a newline in it, and without an escape the shortcut holds.
+_SENTENCE = 100
+
+
+def _room_for_a_sentence(schema: dict[str, object]) -> bool:
+    """Free prose: no pattern (a pattern is a format, or SL203's prose pattern), and no bound
+    under a sentence."""
+    limit = schema.get("maxLength")
+    return "pattern" not in schema and (not isinstance(limit, int) or limit > _SENTENCE)
+
+
+def _declared_first(analysis: Analysis, field: LiveField) -> bool:
+    """Whether the field's top property is declared before its branch's discriminator (SL206)."""
+    key = discriminator(analysis, field.branch)
+    order = generation_order(analysis, field.branch)
+    return key in order and field.path[0] in order[: order.index(key)]
+
+
+@rule(
     "SL207",
     "union-without-discriminator",
     Severity.MEDIUM,

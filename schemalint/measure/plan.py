@@ -269,14 +269,9 @@ def _at(instance: Any, tokens: list[str]) -> Any:
 
 
 def _with_first(instance: Any, tokens: list[str], key: str) -> Any:
-    if not tokens:
-        return {key: instance[key], **{k: v for k, v in instance.items() if k != key}}
-    head, rest = tokens[0], tokens[1:]
-    if isinstance(instance, list):
-        copy = list(instance)
-        copy[int(head)] = _with_first(instance[int(head)], rest, key)
-        return copy
-    return {**instance, head: _with_first(instance[head], rest, key)}
+    owner = _at(instance, tokens)
+    reordered = {key: owner[key], **{k: v for k, v in owner.items() if k != key}}
+    return _replaced(instance, tokens, reordered)
 
 
 #: Subschemas that test a value without describing what is written, which no walk reaches.

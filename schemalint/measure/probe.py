@@ -270,6 +270,23 @@ class Measurement:
             )
         return sorted(table, key=lambda row: -row.total_ms)
 
+    def escape_stalls(self, min_ms: float) -> dict[str, tuple[float, MeasuredWalk, MeasuredStep]]:
+        """Per pointer, the slowest random-walk step of at least ``min_ms`` taken right after an
+        escape began in free text (abandoned steps included), with its walk: where a model that
+        writes a quote or a newline stalls too."""
+        found: dict[str, tuple[float, MeasuredWalk, MeasuredStep]] = {}
+        for walk in self.walks:
+            if walk.kind != "random":
+                continue
+            timed = [(s.step.engine_seconds * 1000, s) for s in walk.steps]
+            if walk.stuck is not None:
+                timed.append((walk.stuck_seconds * 1000, walk.stuck))
+            for ms, step in timed:
+                best = found.get(step.pointer)
+                if step.role == "escape" and ms >= min_ms and (best is None or ms > best[0]):
+                    found[step.pointer] = (ms, walk, step)
+        return found
+
     def unrealistic_steps(self) -> int:
         """Random-walk steps left out of the table: text no model writes."""
         return sum(not _realistic(w, s) for w in self.walks for s in w.steps)

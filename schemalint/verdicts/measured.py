@@ -78,7 +78,8 @@ def slow_steps(
     analysis: Analysis, measurement: Measurement, options: Options
 ) -> Iterator[Violation]:
     prefixes = _worst_prefixes(measurement)
-    for row in measurement.pointer_table():
+    graded: set[str] = set()
+    for row in measurement.pointer_table(kind="instance"):
         if row.max_ms >= options["critical-ms"] or row.p95_ms >= options["critical-p95-ms"]:
             severity = Severity.CRITICAL
         elif row.max_ms >= options["high-ms"]:
@@ -100,6 +101,23 @@ def slow_steps(
                 "median_allowed": row.median_allowed,
             },
             severity,
+        )
+        graded.add(row.pointer)
+    # A random walk's text is no model's, but an escape begun in free text is any model's: a
+    # stall there is one. One live branch's escape costs ~0.14 s everywhere (LMFE's baseline),
+    # so only a stall of critical-ms counts: several branches alive, or a pattern, behind it.
+    for pointer, (ms, walk, step) in measurement.escape_stalls(options["critical-ms"]).items():
+        if pointer in graded:
+            continue
+        written = walk.text[max(0, step.step.offset - 40) : step.step.offset]
+        yield Violation(
+            _where(analysis, pointer),
+            f"a step right after an escape began in free text took {ms:,.0f} ms "
+            f"(after {written!r}, {walk.label}): a model that writes a quote or a newline "
+            "here stalls the same way",
+            _SEE_STATIC,
+            {"max_ms": round(ms, 3), "walk": walk.label, "escape": True},
+            Severity.CRITICAL,
         )
 
 

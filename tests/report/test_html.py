@@ -34,7 +34,10 @@ def test_static_report_lists_findings_with_their_pointers(tmp_path: Path) -> Non
 def test_measured_report_has_the_table_and_a_chart_per_walk(tmp_path: Path) -> None:
     html = write_report(tmp_path, "--measure")
     assert "Measured with mistral-v1 (32,000 tokens), LMFE 0.11.3." in html
-    assert html.count("<svg") == 6 + 3  # a planned walk per tool and three random walks
+    charted = re.findall(r'aria-label="step time and allowed tokens for ([^"]*)"', html)
+    assert html.count("<svg") == len(charted)  # one chart per walk that took a step
+    assert sum(label.startswith("plan ") for label in charted) >= 6  # a walk per tool at least
+    assert sum(label.startswith("random ") for label in charted) == 3
     assert re.search(r"measured 6/6 tools, (\d+)/\1 subschemas\.", html)
     assert re.search(r"<polyline[^>]+points=\"[0-9., ]+\"", html)
 
