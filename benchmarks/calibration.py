@@ -1,11 +1,15 @@
 """Calibration: do the static rules predict what the real LMFE does?
 
-    python benchmarks/calibration.py [--singles 40] [--lists 24] [--budget 20] [--seed 0]
+    python benchmarks/calibration.py [--singles 40] [--lists 24] [--flagged 60] [--budget 20]
+        [--seed 0]
         [--slow-ms 100] [--corpus ../shared/corpus/Glaiveai2K] [--out FILE]
 
 Cases are built from the Glaive function-calling corpus: single tool-argument schemas, and
-OpenAI tool lists of 6 tools, half of them with a per-call free-text ``reason`` written first
-in every tool's arguments, some judged under loose key order and some under strict. Each case
+lists of 6 tools, half of them with a per-call free-text ``reason`` (first in every tool's
+arguments of an OpenAI list, or before the name in a union of calls, the seed's shape), some
+judged under loose key order and some under strict. Glaive's tools rarely hold the shapes the
+correctness rules describe, so schemas from the corpus's other subsets that a testable rule
+flags are added (``--flagged``). Each case
 goes through ``check --measure`` (``check_data`` with one ``Prober``), which puts every static
 finding that predicts what LMFE does to the test in its rule's condition and gives it a
 verdict (``confirmed``, ``not-observed``, ``not-reached``).
@@ -75,19 +79,49 @@ def tool(name: str, schema: Any, reason: bool) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
+def call(name: str, schema: Any) -> dict[str, Any]:
+    """One branch of a union of tool calls, with the free-text reason before the name."""
+    return {
+        "type": "object",
+        "properties": {"reason": REASON, "name": {"const": name}, "arguments": schema},
+        "required": ["reason", "name", "arguments"],
+    }
+
+
 def build_cases(schemas: list[tuple[str, Any]], singles: int, lists: int, seed: int) -> list[Case]:
+    """Singles, then lists of 6 tools: in turn plain or with a per-call reason, loose or strict
+    key order; every other list with a reason is a union of calls with the reason before the
+    name (the seed's shape), the others an OpenAI list with it first in the arguments."""
     chooser = random.Random(seed)
     cases = [
         Case(f"single {name}", schema, strict=number % 2 == 1)
         for number, (name, schema) in enumerate(chooser.sample(schemas, min(singles, len(schemas))))
     ]
     for number in range(lists):
-        reason, strict = number % 2 == 0, number % 4 >= 2
+        reason, strict, union = number % 2 == 0, number % 4 >= 2, number % 8 < 4
         picked = chooser.sample(schemas, 6)
-        tools = [tool(name, schema, reason) for name, schema in picked]
-        what = ("with reason" if reason else "plain") + (", strict" if strict else ", loose")
-        cases.append(Case(f"list {number + 1} ({what})", tools, strict))
+        data: Any = [tool(name, schema, reason) for name, schema in picked]
+        shape = "OpenAI list"
+        if reason and union:
+            data, shape = {"anyOf": [call(name, schema) for name, schema in picked]}, "call union"
+        what = (
+            f"{shape}, " + ("reason" if reason else "plain") + (", strict" if strict else ", loose")
+        )
+        cases.append(Case(f"list {number + 1} ({what})", data, strict))
     return cases
+
+
+def flagged_corpus(root: Path, limit: int, seed: int) -> list[Case]:
+    """Schemas from the corpus's other subsets that a testable static rule flags: where the
+    shapes SL108, SL203, SL4xx describe occur, which tool lists rarely hold."""
+    found = []
+    for subset in sorted(p for p in root.iterdir() if p.is_dir() and p.name != CORPUS.name):
+        for path in sorted(subset.glob("*.json")):
+            schema = json.loads(path.read_text(encoding="utf-8")).get("schema")
+            report = check_data(schema, Settings(), f"{subset.name}/{path.name}")
+            if any(RULES[f.code].predicts for f in report.findings):
+                found.append(Case(f"corpus {subset.name}/{path.stem}", schema, strict=False))
+    return random.Random(seed).sample(found, min(limit, len(found)))
 
 
 def misses(report: FileReport, slow_ms: float) -> list[dict[str, Any]]:
@@ -213,12 +247,14 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--singles", type=int, default=40)
     parser.add_argument("--lists", type=int, default=24)
+    parser.add_argument("--flagged", type=int, default=60)
     parser.add_argument("--budget", type=float, default=20.0)
     parser.add_argument("--slow-ms", type=float, default=100.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/calibration.json")
     args = parser.parse_args()
     cases = build_cases(corpus_schemas(args.corpus), args.singles, args.lists, args.seed)
+    cases += flagged_corpus(args.corpus.parent, args.flagged, args.seed)
     results = run(cases, args.budget, args.slow_ms)
     results["arguments"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     results["machine"] = describe_host() | {"lmfe": installed_version()}

@@ -204,9 +204,18 @@ def _finding_goals(violations: list[tuple[str, Violation]], analysis: Analysis) 
         pointer = _enum_branch(analysis, violation.pointer) if test == "enum-prefix" else None
         pointer = pointer or scope_of(analysis, violation.pointer)
         if test and pointer in analysis.by_pointer:
-            before = loose and test == "before-decision"
-            first = loose and not before
-            goals.append(Goal(pointer, FINDING, code, key_first=before, first_in_object=first))
+            decision = test == "before-decision"
+            goals.append(
+                Goal(
+                    pointer,
+                    FINDING,
+                    code,
+                    key_first=loose and decision,
+                    first_in_object=loose and not decision,
+                    quoted=decision,
+                    prose=test == "prose",
+                )
+            )
     return goals
 
 

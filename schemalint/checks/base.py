@@ -10,12 +10,13 @@ from schemalint.analysis import Analysis
 from schemalint.model import Applicability, Severity, Violation
 
 Options = Mapping[str, Any]
-Test = Literal["", "reach", "before-decision", "enum-prefix"]
+Test = Literal["", "reach", "before-decision", "enum-prefix", "prose"]
 """The condition in which ``check --measure`` puts a static rule's prediction to the test:
 ``reach`` walks an instance that writes the value at the finding's pointer; ``before-decision``
 also writes it before the union's discriminator, as a model may under loose key order;
 ``enum-prefix`` writes a value of the union's string-enum branch, so every prefix of it is
-written with the free-string branch alive too; "" for rules a walk cannot test."""
+written with the free-string branch alive too; ``prose`` writes a sentence into a patterned
+string; "" for rules a walk cannot test."""
 Prediction = Literal["", "slow", "fails"]
 """What the rule predicts the enforcer does there: steps slow enough to stall generation, or
 no valid value written (rejected, a silent stop, an error)."""

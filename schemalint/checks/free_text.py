@@ -145,7 +145,7 @@ def pattern_breadth(pattern: str) -> str | None:
     Severity.HIGH,
     "A pattern admits prose: LMFE runs the regex over its token trie (0.4-7 s per token).",
     fix=Applicability.UNSAFE,
-    test="reach",
+    test="prose",
     predicts="slow",
 )
 def prose_pattern(analysis: Analysis, options: Options) -> Iterator[Violation]:

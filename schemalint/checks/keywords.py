@@ -107,7 +107,7 @@ def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
 @rule(
     "SL401",
     "oneof-non-object",
-    Severity.HIGH,
+    Severity.MEDIUM,
     "oneOf over branches that are not objects: LMFE parses every oneOf branch as an object.",
     fix=Applicability.SAFE,
     test="reach",
@@ -231,7 +231,7 @@ _VALUE_KEYWORDS = ("properties", "anyOf", "oneOf", "items", "additionalPropertie
 @rule(
     "SL406",
     "untyped-subschema",
-    Severity.HIGH,
+    Severity.MEDIUM,
     "A value subschema with no type ({}, true, or annotations only): LMFE raises "
     "'Unsupported type None' when it reaches it.",
     test="reach",

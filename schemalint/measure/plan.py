@@ -10,6 +10,7 @@ cannot reach are reported, not silently dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, is_free_text, required_names
 from schemalint.analysis.unions import discriminated_branches
+from schemalint.dialect import validator_class_for
 from schemalint.measure.generator import Steering, generate_instance
 from schemalint.measure.locate import reached_by_path
 from schemalint.walk import DEFINITIONS, UNIONS
@@ -43,6 +45,10 @@ class Goal:
     first_in_object: bool = False
     """Write the key leading to ``pointer`` first in its object (loose key order), so that a
     field before it that stalls or fails does not end the walk before it is tested."""
+    quoted: bool = False
+    """Write a quotation into the free text at ``pointer`` (:func:`with_quote`)."""
+    prose: bool = False
+    """Write a sentence into the patterned string at ``pointer`` (:func:`with_prose`)."""
 
     @property
     def rank(self) -> int:
@@ -157,7 +163,8 @@ def make_plan(
             continue
         riders = []
         for goal in pending[1:]:
-            if goal.key_first or goal.first_in_object or (goal.kind == FINDING) != testing:
+            conditioned = goal.key_first or goal.first_in_object or goal.quoted or goal.prose
+            if conditioned or (goal.kind == FINDING) != testing:
                 continue  # a condition of its own, or a test beside coverage: walks of their own
             extra = route(analysis, goal.pointer)
             if extra is not None and steering.agrees(extra):
@@ -167,9 +174,12 @@ def make_plan(
         by_path = reached_by_path(analysis, instance)
         if lead.key_first:
             instance = key_first(analysis, instance, by_path, lead.pointer)
-            instance = with_quote(analysis, instance, by_path, lead.pointer)
         elif lead.first_in_object:
             instance = first_in_object(instance, by_path, lead.pointer)
+        if lead.quoted:
+            instance = with_quote(analysis, instance, by_path, lead.pointer)
+        if lead.prose:
+            instance = with_prose(analysis, instance, by_path, lead.pointer)
         passed = frozenset(p for parts in by_path.values() for p in parts)
         met = [goal for goal in (lead, *riders) if goal.pointer in passed]
         if (testing and lead in met) or (not testing and passed - reached):
@@ -218,6 +228,36 @@ def first_in_object(instance: Any, by_path: dict[str, frozenset[str]], pointer: 
     if not tokens or not isinstance(_at(instance, tokens[:-1]), dict):
         return instance
     return _with_first(instance, tokens[:-1], tokens[-1])
+
+
+#: Sentences a model might write into a prose field, tried in turn against its pattern.
+_SENTENCES = (
+    "Please check the delivery window for the second order",
+    "please check the delivery window for the second order",
+    "Check delivery window",
+    "check-delivery-window",
+)
+
+
+def with_prose(
+    analysis: Analysis, instance: Any, by_path: dict[str, frozenset[str]], pointer: str
+) -> Any:
+    """``instance`` with a sentence in the patterned string at ``pointer``, when one of
+    :data:`_SENTENCES` fits its schema: a generator meeting a pattern writes its shortest match
+    (often ""), and LMFE's regex walk costs seconds only over text."""
+    path = next((p for p, parts in by_path.items() if pointer in parts), None)
+    schema = analysis.deref(analysis.by_pointer[pointer]).schema
+    if path is None:
+        return instance
+    validator = validator_class_for(schema)(schema)
+    for sentence in _SENTENCES:
+        try:
+            fits = validator.is_valid(sentence)
+        except (re.error, RecursionError):
+            return instance
+        if fits:
+            return _replaced(instance, jp.split(path), sentence)
+    return instance
 
 
 def with_quote(

@@ -84,7 +84,10 @@ def _testing_walks(rule: Rule, scope: str, measurement: Measurement) -> list[Mea
         walk
         for walk in measurement.walks
         if any(goal.label == rule.code and jp.within(goal.pointer, scope) for goal in walk.goals)
-        and any(jp.within(reached, scope) for reached in walk.reached)
+        and (
+            any(jp.within(reached, scope) for reached in walk.reached)
+            or (not walk.steps and walk.outcome in _FAILED)  # refused before the first token
+        )
     ]
     if planned or rule.test != "reach":
         return planned
@@ -112,10 +115,8 @@ def _judge_failure(
         end = walk.stuck or (walk.steps[-1] if walk.steps else None)
         if what and (end is None or _near(analysis, end.pointer, scope)):
             written = walk.text[: end.step.offset] if end else ""
-            return "confirmed", (
-                f"LMFE {what} after {shorten(written[-40:])!r} ({walk.label}): "
-                f"{shorten(walk.detail)}"
-            )
+            where = f"after {shorten(written[-40:])!r}" if end else "before the first token"
+            return "confirmed", f"LMFE {what} {where} ({walk.label}): {shorten(walk.detail)}"
     walk = walks[0]
     return "not-observed", f"LMFE wrote the value correctly ({walk.label}, {walk.outcome})"
 
