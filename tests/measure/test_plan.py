@@ -144,3 +144,30 @@ def test_a_plain_schema_has_no_tools_in_its_coverage() -> None:
     covered = coverage(analysis, None, set(walkable(analysis)))
     assert covered.tools is None and covered.complete
     assert covered.to_json() == {"tools": None, "subschemas": {"walked": 2, "total": 2}}
+
+
+def test_a_prose_goal_writes_a_sentence_into_a_patterned_string_that_admits_one() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"note": {"type": "string", "pattern": "^$|^(?:\\S+\\s+){0,99}\\S+$"}},
+        "required": ["note"],
+    }
+    analysis = analysed(schema)
+    plan = make_plan(analysis, [Goal("/properties/note", FINDING, "SL203", prose=True)])
+    note = plan.walks[0].instance["note"]
+    assert len(note.split()) > 3 and errors(schema, plan.walks[0].instance) == []
+
+
+def test_a_before_decision_goal_under_strict_order_is_quoted_in_place() -> None:
+    call = {
+        "type": "object",
+        "properties": {"reason": {"type": "string"}, "name": {"const": "a"}},
+        "required": ["reason", "name"],
+    }
+    analysis = analysed(
+        {"anyOf": [call, {**call, "properties": {**call["properties"], "name": {"const": "b"}}}]}
+    )
+    goal = Goal("/anyOf/0/properties/reason", FINDING, "SL206", quoted=True)
+    (walk,) = make_plan(analysis, [goal]).walks[:1]
+    assert list(walk.instance) == ["reason", "name"]  # the declared order: nothing moved
+    assert walk.instance["reason"].endswith('("as asked")')
