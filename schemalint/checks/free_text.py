@@ -84,10 +84,9 @@ def unbounded_free_text(analysis: Analysis, options: Options) -> Iterator[Violat
 )
 def union_divergent_free_text(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node, keyword, by_path in _union_fields(analysis):
-        for path, found in by_path.items():
-            # A field whose pattern is a fixed format (``^success$``) tells the branches apart:
-            # it is a discriminator, not free text.
-            fields = [f for f in found if not _fixed_format(f.node.schema)]
+        for path, fields in by_path.items():
+            if all(_fixed_format(f.node.schema) for f in fields):
+                continue  # fixed formats in every branch (``^success$``) tell them apart
             variants = {free_text_constraints(f.node.schema) for f in fields}
             if len(fields) < 2 or len(variants) < 2:
                 continue

@@ -139,26 +139,30 @@ def _judge_speed(
     walks: list[MeasuredWalk], scope: str, measurement: Measurement, slow_ms: float
 ) -> tuple[Verdict, str]:
     worst: tuple[float, MeasuredStep, MeasuredWalk] | None = None
-    for walk in walks:
-        if walk.stuck is not None and jp.within(walk.stuck.pointer, scope):
+    for walk in walks:  # the value's own steps: writing its key says nothing of its text
+        if walk.stuck is not None and _in_value(walk.stuck, scope):
             seconds = walk.stuck_seconds
             return "confirmed", (
                 f"a step abandoned after {seconds:.1f} s "
                 f"after {shorten(_before(walk, walk.stuck))!r} ({walk.label})"
             )
         for step in walk.steps:
-            if jp.within(step.pointer, scope):
+            if _in_value(step, scope):
                 ms = step.step.engine_seconds * 1000
                 if worst is None or ms > worst[0]:
                     worst = (ms, step, walk)
     if worst is None:
-        return "not-reached", "no step of the walks planned for it was written there"
+        return "not-reached", "the walks planned for it never wrote its value"
     ms, step, walk = worst
     figure = (
         f"worst step {ms:,.1f} ms with {step.step.allowed:,} of {measurement.vocab_size:,} "
         f"tokens allowed, after {shorten(_before(walk, step))!r} ({walk.label})"
     )
     return ("confirmed" if ms >= slow_ms else "not-observed"), figure
+
+
+def _in_value(step: MeasuredStep, scope: str) -> bool:
+    return step.role == "value" and jp.within(step.pointer, scope)
 
 
 def _before(walk: MeasuredWalk, step: MeasuredStep) -> str:
