@@ -19,6 +19,7 @@ from schemalint import risk
 from schemalint.analysis import Analysis, analyse
 from schemalint.blame import library_failure
 from schemalint.checks.base import is_measured
+from schemalint.checks.free_text import is_string_choice
 from schemalint.checks.validity import INVALID_INPUT
 from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
@@ -225,7 +226,7 @@ def _enum_branch(analysis: Analysis, union: str) -> str | None:
     node = analysis.by_pointer.get(jp.join("", *owner))
     branches = node.schema.get(keyword) if node and isinstance(node.schema, dict) else None
     for index, branch in enumerate(branches if isinstance(branches, list) else []):
-        if isinstance(branch, dict) and ("enum" in branch or isinstance(branch.get("const"), str)):
+        if isinstance(branch, dict) and is_string_choice(branch):
             return jp.join(union, index)
     return None
 

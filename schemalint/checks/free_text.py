@@ -221,7 +221,7 @@ def enum_or_free_string(analysis: Analysis, options: Options) -> Iterator[Violat
     for node in analysis.used_nodes:
         for keyword, branches in analysis.union_branches(node):
             schemas = [b.schema for b in branches if isinstance(b.schema, dict)]
-            closed = [s for s in schemas if _is_string_choice(s)]
+            closed = [s for s in schemas if is_string_choice(s)]
             if closed and any(is_free_text(s) for s in schemas):
                 yield Violation(
                     jp.join(node.pointer, keyword),
@@ -235,7 +235,8 @@ def enum_or_free_string(analysis: Analysis, options: Options) -> Iterator[Violat
                 )
 
 
-def _is_string_choice(schema: dict[str, object]) -> bool:
+def is_string_choice(schema: dict[str, object]) -> bool:
+    """A string enum or a string const: the closed branch of SL205's union."""
     enum = schema.get("enum")
     if isinstance(enum, list):
         return bool(enum) and all(isinstance(v, str) for v in enum)

@@ -202,13 +202,18 @@ def _label(goal: Goal, number: int) -> str:
     return f"plan {number + 1}: {why[goal.kind]} {goal.label}"
 
 
+def _path_to(by_path: dict[str, frozenset[str]], pointer: str) -> str | None:
+    """The instance path of the first value ``pointer`` describes (None: no value does)."""
+    return next((path for path, parts in by_path.items() if pointer in parts), None)
+
+
 def key_first(
     analysis: Analysis, instance: Any, by_path: dict[str, frozenset[str]], pointer: str
 ) -> Any:
     """``instance`` with the key that leads to ``pointer`` moved to the front of the nearest
     enclosing object that holds a discriminator (a ``const`` member): the field is then written
     while every branch of the union is still alive, as a model may under loose key order."""
-    path = next((p for p, parts in by_path.items() if pointer in parts), None)
+    path = _path_to(by_path, pointer)
     if path is None:
         return instance
     tokens = jp.split(path)
@@ -223,7 +228,7 @@ def key_first(
 
 def first_in_object(instance: Any, by_path: dict[str, frozenset[str]], pointer: str) -> Any:
     """``instance`` with the key that leads to ``pointer`` moved to the front of its object."""
-    path = next((p for p, parts in by_path.items() if pointer in parts), None)
+    path = _path_to(by_path, pointer)
     tokens = jp.split(path) if path else []
     if not tokens or not isinstance(_at(instance, tokens[:-1]), dict):
         return instance
@@ -245,7 +250,7 @@ def with_prose(
     """``instance`` with a sentence in the patterned string at ``pointer``, when one of
     :data:`_SENTENCES` fits its schema: a generator meeting a pattern writes its shortest match
     (often ""), and LMFE's regex walk costs seconds only over text."""
-    path = next((p for p, parts in by_path.items() if pointer in parts), None)
+    path = _path_to(by_path, pointer)
     schema = analysis.deref(analysis.by_pointer[pointer]).schema
     if path is None:
         return instance
@@ -267,7 +272,7 @@ def with_quote(
     (``\\"``) is where LMFE leaves its free-text shortcut and walks the whole vocabulary for
     every live branch (0.14 s a step with one, 3.1 s with six: LMFE-FINDINGS), and models quote
     the user in their reasons."""
-    path = next((p for p, parts in by_path.items() if pointer in parts), None)
+    path = _path_to(by_path, pointer)
     schema = analysis.deref(analysis.by_pointer[pointer]).schema
     if path is None or not is_free_text(schema) or "pattern" in schema:
         return instance
