@@ -6,7 +6,7 @@ engine's own API, and the Glaive spread.
         [--rounds 9] [--bare-cap 6]
         [--corpus ../shared/corpus/Glaiveai2K --every K --limit N --minutes M] [--out FILE]
         [--doc FILE]
-        [--render]
+        [--render | --keep-corpus]
 
 Part 1 walks the first instance of each sample (``samples/instances/<stem>.jsonl``) through
 every engine with ``ComparingProber`` — exactly what ``schemalint check --measure --engine
@@ -27,7 +27,8 @@ random walk) and records each engine's worst step, whether it was correct, and a
 exception escaping ``check_data``).
 
 Writes JSON (default benchmarks/results/engines.json) and Markdown (default docs/engines.md);
-``--render`` only rewrites the Markdown from the saved JSON.
+``--render`` only rewrites the Markdown from the saved JSON; ``--keep-corpus`` reruns part 1
+and keeps part 2 from the saved JSON.
 """
 
 from __future__ import annotations
@@ -541,6 +542,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/engines.json")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs/engines.md")
     parser.add_argument("--render", action="store_true", help="only rewrite --doc from --out")
+    parser.add_argument(
+        "--keep-corpus", action="store_true", help="rerun the samples, keep --out's corpus part"
+    )
     arguments = parser.parse_args()
     if arguments.render:
         saved = json.loads(arguments.out.read_text(encoding="utf-8"))
@@ -563,6 +567,11 @@ def main() -> None:
     if arguments.corpus is not None:
         results["corpus"] = corpus(arguments, engines)
         results["corpus_summary"] = corpus_summary(results["corpus"], engines)
+    elif arguments.keep_corpus:
+        saved = json.loads(arguments.out.read_text(encoding="utf-8"))
+        for key in ("every", "corpus_budget", "corpus", "corpus_summary"):
+            if key in saved:
+                results[key] = saved[key]
     arguments.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     arguments.doc.write_text(markdown(results), encoding="utf-8")
     print(f"wrote {arguments.out} and {arguments.doc}")

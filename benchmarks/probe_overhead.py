@@ -8,9 +8,11 @@ of its ``samples/instances/*.jsonl``, these run side by side in one process, in 
 ``--runs`` times (median):
 
 * ``measure``: ``Prober(MeasureSettings(instances=<that line>, random_walks=0)).measure()``,
-  what ``check --measure`` does for one walk: serialise, tokenize, locate pointers, fork the
-  worker, walk, collect the steps over the pipe, attribute them, validate the instance;
-* ``walk_text``: the forked walk alone;
+  what ``check --measure`` does for one walk: serialise, tokenize, locate pointers, send the
+  walk to the prober's worker (forked at its first walk, kept for the next), walk, collect the
+  steps, attribute them, validate the instance;
+* ``walk_text``: one walk in a worker forked for it alone (what every walk cost before the
+  worker was kept);
 * ``bare``: the minimal LMFE loop in this process: ``TokenEnforcer(data,
   JsonSchemaParser(schema))`` then ``get_allowed_tokens(prefix)`` for every prefix of the
   token sequence the probe walked (same tokenizer-data object, fresh enforcer every run);
@@ -60,7 +62,7 @@ from schemalint.measure import walk as walk_module
 from schemalint.measure.locate import locate
 from schemalint.measure.probe import MeasureSettings, Prober, _is_valid
 from schemalint.measure.serialise import serialise
-from schemalint.measure.walk import Budget, Step, lmfe_subject, token_offsets, walk_text
+from schemalint.measure.walk import Budget, Step, Walker, lmfe_subject, token_offsets
 from schemalint.tokenizers import Tokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -241,7 +243,8 @@ class Case:
         def walk() -> dict[str, float]:
             budget = Budget(time.perf_counter() + 600, 600)
             subject = lmfe_subject(self.data, schema, self.config)
-            result = walk_text(subject, self.text, self.tokens, self.offsets, budget)
+            with Walker() as walker:  # a worker for this walk alone
+                result = walker.walk_text(subject, self.text, self.tokens, self.offsets, budget)
             return {"inside": result.seconds}
 
         def bare() -> dict[str, float]:

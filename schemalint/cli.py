@@ -89,6 +89,7 @@ class OutputFormat(StrEnum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    markdown = "markdown"
 
 
 class Level(StrEnum):
@@ -200,13 +201,41 @@ def check(
             "or all (each gets --budget; a missing one is skipped)."
         ),
     ] = "lmfe",
+    baseline_ref: Annotated[
+        str | None,
+        typer.Option(
+            help="Compare with the files at this git ref: only new findings and risk rises fail."
+        ),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Compare with an earlier `check --format json` report instead."),
+    ] = None,
+    fail_on_risk_rise: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-risk-rise/--no-fail-on-risk-rise",
+            help="Against a baseline, exit 1 when a file's risk level rises.",
+        ),
+    ] = True,
+    fail_on_slower: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-slower/--no-fail-on-slower",
+            help="Against a baseline with --measure, exit 1 when a file's (or a tool's) worst "
+            "step rises to LMFE's slow threshold (LMFE_SLOW_MS) or past it.",
+        ),
+    ] = False,
 ) -> None:
-    """Lint schemas and tool lists; exit 1 on findings at or above --fail-on."""
+    """Lint schemas and tool lists; exit 1 on findings at or above --fail-on (against a
+    baseline: on new ones)."""
     from schemalint.config import ConfigError, load_settings, parse_codes
     from schemalint.engine import PathNotFound, check_paths
     from schemalint.model import SetupError, Severity
     from schemalint.report import renderer
 
+    if baseline_ref is not None and baseline is not None:
+        raise _fail("use either --baseline-ref or --baseline, not both")
     try:
         settings = load_settings(config).override(
             select=parse_codes(select, "--select") if select else None,
@@ -237,8 +266,17 @@ def check(
                 progress,
             )
             prober.prepare()
-        with _live(progress):
-            report = check_paths(paths, settings, jobs, prober)
+        try:
+            with _live(progress):
+                report = check_paths(paths, settings, jobs, prober)
+                if baseline_ref is not None or baseline is not None:
+                    # Still measuring: the old contents go through the same prober.
+                    report = _against_baseline(
+                        report, paths, baseline_ref, baseline, settings, prober
+                    )
+        finally:
+            if prober is not None:
+                prober.close()
     except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
     except SetupError as error:  # a tokenizer or --instance file that cannot be used
@@ -251,21 +289,53 @@ def check(
             write_html(report, html_report)
         except OSError as error:
             raise _fail(f"{html_report}: cannot write report: {error.strerror or error}") from None
-    raise typer.Exit(0 if exit_zero else report.exit_code(settings.fail_on))
+    from schemalint.engines import LMFE_SLOW_MS
+
+    slow_ms = LMFE_SLOW_MS if fail_on_slower else None
+    code = report.exit_code(settings.fail_on, fail_on_risk_rise, slow_ms)
+    raise typer.Exit(0 if exit_zero else code)
+
+
+def _against_baseline(
+    report: Any,
+    paths: list[Path],
+    ref: str | None,
+    saved: Path | None,
+    settings: Any,
+    prober: Any = None,
+) -> Any:
+    """``report`` with each finding classified new, unchanged or fixed; with a ``prober``,
+    the old contents at ``ref`` are measured the same way."""
+    from schemalint.baseline import BaselineError
+    from schemalint.baseline.compare import compare
+    from schemalint.baseline.sources import from_ref, from_report
+
+    try:
+        if ref is not None:
+            return compare(report, from_ref(paths, report, ref, settings, prober))
+        assert saved is not None
+        return compare(report, from_report(paths, report, saved))
+    except BaselineError as error:
+        raise _fail(str(error)) from None
 
 
 @app.command()
 def rewrite(
-    path: Annotated[Path, typer.Argument(help="Schema or tools list (JSON or YAML).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Schemas or tools lists (JSON, YAML), or folders.")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the result to this file.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the result to this file (one input only)."),
     ] = None,
     in_place: Annotated[
-        bool, typer.Option("--in-place", help="Replace the input file (atomically).")
+        bool, typer.Option("--in-place", help="Replace each input file (atomically).")
     ] = False,
-    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead.")] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff per file instead.")
+    ] = False,
     check_only: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if a rewrite would change it.")
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a rewrite would change one.")
     ] = False,
     unsafe_fixes: Annotated[
         bool,
@@ -296,16 +366,16 @@ def rewrite(
         ),
     ] = None,
 ) -> None:
-    """Rewrite a schema so that it is fast to enforce; safe rewrites by default."""
+    """Rewrite schemas so that they are fast to enforce; safe rewrites by default."""
     from schemalint.config import ConfigError, load_settings, parse_codes
-    from schemalint.load.kinds import NotASchema
-    from schemalint.load.reader import read_document
-    from schemalint.model import LoadError
-    from schemalint.rewrite.document import rewrite_document, setting_hints
-    from schemalint.rewrite.rewrites import MEASURED, trades
+    from schemalint.engine import PathNotFound, expand_paths
+    from schemalint.rewrite.files import ONE_FILE_ONLY, Output, RewriteRun, rewrite_files
 
     if in_place and output is not None:
         raise _fail("use either --in-place or --output, not both")
+    if instance is not None and not measure:
+        raise _fail("--instance needs --measure")
+    mode = Output.chosen(check_only, diff, in_place, output is not None)
     try:
         settings = load_settings(config).override(
             select=parse_codes(select, "--select") if select else None,
@@ -313,83 +383,33 @@ def rewrite(
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
-    except ConfigError as error:
+        files = list(expand_paths(paths))
+    except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
-    document = read_document(path, settings.max_file_size)
-    if isinstance(document, LoadError):
-        where = f":{document.position.line}:{document.position.column}" if document.position else ""
-        raise _fail(f"{document.path}{where}: {document.message}")
-    if instance is not None and not measure:
-        raise _fail("--instance needs --measure")
+    if len(files) > 1 and mode in ONE_FILE_ONLY:
+        where = "--output" if mode is Output.FILE else "stdout"
+        raise _fail(
+            f"{len(files)} files cannot all go to {where}: use --in-place, --diff or --check"
+        )
     prober = _rewrite_prober(budget, instance, settings.strict_field_order) if measure else None
-    judge = _measured_judge(prober, settings) if prober and unsafe_fixes else None
+    run = RewriteRun(
+        settings,
+        unsafe_fixes,
+        mode,
+        target=output,
+        judge=_measured_judge(prober, settings) if prober and unsafe_fixes else None,
+        measured=functools.partial(
+            _print_before_after, settings=settings, prober=prober, named=len(files) > 1
+        )
+        if prober is not None
+        else None,
+    )
     try:
-        result = rewrite_document(document, settings, unsafe_fixes, judge)
-    except NotASchema as error:
-        raise _fail(f"{path}: {error}") from None
-    if result.refused is not None:
-        raise _fail(f"{path}: not rewritten: {result.refused}")
-    for message in result.decisions:
-        typer.echo(f"measured: {message}", err=True)
-    for where, change in result.changes:
-        typer.echo(
-            f"{change.code} {change.applicability.value} {change.rewrite}: {change.description}"
-            + (f" (in {where})" if where else ""),
-            err=True,
-        )
-    for message in result.rolled_back:
-        typer.echo(f"rolled back: {message}", err=True)
-    for line in trades([change.rewrite for _, change in result.changes]):
-        typer.echo(f"unsafe: {line}", err=True)
-    if judge is None and any(change.rewrite in MEASURED for _, change in result.changes):
-        typer.echo(
-            "note: the free-text rewrites above were chosen from static findings; "
-            "add --measure to keep only those that measure faster",
-            err=True,
-        )
-    if result.changed:
-        for hint in setting_hints(settings):
-            typer.echo(f"hint: {hint}", err=True)
-    if prober is not None:
-        _print_before_after(document, result, settings, prober)
-    if check_only:
-        raise typer.Exit(1 if result.changed else 0)
-    if diff:
-        import difflib
-
-        lines = difflib.unified_diff(
-            result.original.splitlines(keepends=True),
-            result.text.splitlines(keepends=True),
-            fromfile=str(path),
-            tofile=f"{path} (rewritten)",
-        )
-        sys.stdout.writelines(lines)
-        return
-    target = path if in_place else output
-    if target is None:
-        sys.stdout.write(result.text)
-        return
-    if in_place and not result.changed:
-        return
-    _write_atomically(target, result.text)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    import os
-    import tempfile
-
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=target.parent or Path("."),
-            prefix=f".{target.name}.",
-            delete=False,
-        ) as stream:
-            stream.write(text)
-        os.replace(stream.name, target)
-    except OSError as error:
-        raise _fail(f"{target}: cannot write: {error.strerror or error}") from None
+        code = rewrite_files(files, run, sys.stdout, sys.stderr)
+    finally:
+        if prober is not None:
+            prober.close()
+    raise typer.Exit(code)
 
 
 def _measuring_prober(engine: str, settings: Any, progress: Any) -> Any:
@@ -435,13 +455,26 @@ def _measured_judge(prober: Any, settings: Any) -> Any:
     )
 
 
-def _print_before_after(document: Any, result: Any, settings: Any, prober: Any) -> None:
+def _print_before_after(
+    document: Any, result: Any, *, settings: Any, prober: Any, named: bool
+) -> None:
+    """One table per file; with several files, titled with the file's name."""
     from rich.console import Console
     from rich.table import Table
 
     from schemalint.rewrite.compare import before_and_after
 
-    table = Table("", "p95 ms", "max ms", "allowed median", "walk s", "risk", "walks", box=None)
+    table = Table(
+        "",
+        "p95 ms",
+        "max ms",
+        "allowed median",
+        "walk s",
+        "risk",
+        "walks",
+        box=None,
+        title=document.path if named else None,
+    )
     for row in before_and_after(document, result, settings, prober):
         table.add_row(
             row.label,

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from schemalint import pointer as jp
@@ -22,11 +22,20 @@ from schemalint.checks.base import is_measured
 from schemalint.checks.free_text import is_string_choice
 from schemalint.checks.validity import INVALID_INPUT
 from schemalint.config import Settings
+from schemalint.fingerprint import fingerprint, tool_at
 from schemalint.lmfe import detect_settings
-from schemalint.load.kinds import NormalisedSchema, NotASchema, normalise
+from schemalint.load.kinds import NormalisedSchema, NotASchema, Tool, normalise
 from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
-from schemalint.model import Finding, LoadError, Severity, SourcePosition, Violation, shorten
+from schemalint.model import (
+    BaselineState,
+    Finding,
+    LoadError,
+    Severity,
+    SourcePosition,
+    Violation,
+    shorten,
+)
 from schemalint.rules import RULES
 from schemalint.verdicts import MEASURED_CHECKS
 from schemalint.verdicts.judge import judge, scope_of
@@ -45,6 +54,77 @@ class PathNotFound(FileNotFoundError):
     """A path given on the command line does not exist (exit code 2)."""
 
 
+@dataclass(frozen=True)
+class WorstStep:
+    """A file's slowest measured step (ms), overall and per tool name: what a measured baseline
+    compares. Kept apart from the measurement so that a JSON report can carry it back."""
+
+    ms: float | None
+    by_tool: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, measurement: Measurement, tools: Iterable[Tool]) -> WorstStep:
+        """From the per-pointer table (abandoned steps included), tools found by pointer."""
+        tools = list(tools)
+        worst: float | None = None
+        by_tool: dict[str, float] = {}
+        for row in measurement.pointer_table():
+            worst = max(worst or 0.0, row.max_ms)
+            tool = tool_at(measurement.source_pointer(row.pointer), tools)
+            if tool is not None:
+                by_tool[tool.name] = max(by_tool.get(tool.name, 0.0), row.max_ms)
+        return cls(worst, by_tool)
+
+    @classmethod
+    def from_json(cls, measurement: dict[str, Any]) -> WorstStep:
+        """From a JSON report's ``measurement``; one written before ``worst_ms`` existed gives
+        the worst of its per-pointer table, and no tools."""
+        if "worst_ms" in measurement:
+            by_tool = measurement.get("worst_ms_by_tool") or {}
+            return cls(measurement["worst_ms"], {str(k): float(v) for k, v in by_tool.items()})
+        times = [float(row["max_ms"]) for row in measurement.get("pointers") or []]
+        return cls(max(times, default=None))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "worst_ms": _round(self.ms),
+            "worst_ms_by_tool": {name: _round(ms) for name, ms in self.by_tool.items()},
+        }
+
+
+def _round(ms: float | None) -> float | None:
+    return None if ms is None else round(ms, 3)
+
+
+@dataclass(frozen=True)
+class FileBaseline:
+    """The file as the baseline had it (``check --baseline-ref``): its risk then and the
+    findings it no longer has. ``path`` is where it was, None for a file new since. Measured
+    (``--measure``), its worst step before and after, overall and per tool name; None where
+    unknown: no measurement before, a tool new since, or not measured now."""
+
+    risk: risk.Risk
+    fixed: list[Finding]
+    path: str | None
+    removed: bool = False
+    worst_ms_before: float | None = None
+    worst_ms_after: float | None = None
+    worst_ms_by_tool: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+    @property
+    def measured(self) -> bool:
+        return self.worst_ms_after is not None or self.worst_ms_before is not None
+
+    def slowed_past(self, slow_ms: float) -> bool:
+        """Whether the worst step — of the file or of one of its tools — is at least
+        ``slow_ms`` now and was below it before (or unknown: new, or never measured)."""
+        pairs = [(self.worst_ms_before, self.worst_ms_after), *self.worst_ms_by_tool.values()]
+        return any(
+            after is not None and after >= slow_ms and (before is None or before < slow_ms)
+            for before, after in pairs
+        )
+
+
 @dataclass
 class FileReport:
     path: str
@@ -52,24 +132,67 @@ class FileReport:
     findings: list[Finding]
     metrics: dict[str, int] = field(default_factory=dict)
     measurement: Measurement | None = None
+    baseline: FileBaseline | None = None
+    worst: WorstStep | None = None
+    """The slowest measured step, when measured."""
     risk: risk.Risk = field(init=False)
 
     def __post_init__(self) -> None:
         self.risk = risk.score(self.findings)
 
+    def count(self, state: BaselineState) -> int:
+        if state is BaselineState.FIXED:
+            return len(self.baseline.fixed) if self.baseline else 0
+        return sum(finding.baseline_state is state for finding in self.findings)
+
+    @property
+    def risk_rose(self) -> bool:
+        return self.baseline is not None and self.risk.level > self.baseline.risk.level
+
     def to_json(self) -> dict[str, Any]:
+        return (
+            {
+                "path": self.path,
+                "kind": self.kind,
+                "risk": self.risk.to_json(),
+                "metrics": self.metrics,
+                "findings": [finding.to_json() for finding in self.findings],
+            }
+            | ({"measurement": self._measurement_json()} if self.measurement else {})
+            | ({"baseline": self._baseline_json()} if self.baseline else {})
+        )
+
+    def _measurement_json(self) -> dict[str, Any]:
+        assert self.measurement is not None
+        return self.measurement.to_json() | (self.worst.to_json() if self.worst else {})
+
+    def _baseline_json(self) -> dict[str, Any]:
+        was = self.baseline
+        assert was is not None
+        measured = {
+            "worst_ms_before": _round(was.worst_ms_before),
+            "worst_ms_after": _round(was.worst_ms_after),
+            "worst_ms_by_tool": {
+                name: [_round(before), _round(after)]
+                for name, (before, after) in was.worst_ms_by_tool.items()
+            },
+        }
         return {
-            "path": self.path,
-            "kind": self.kind,
-            "risk": self.risk.to_json(),
-            "metrics": self.metrics,
-            "findings": [finding.to_json() for finding in self.findings],
-        } | ({"measurement": self.measurement.to_json()} if self.measurement else {})
+            "path_before": was.path,
+            "removed": was.removed,
+            "risk_before": was.risk.score,
+            "level_before": was.risk.level.label,
+            "new": self.count(BaselineState.NEW),
+            "unchanged": self.count(BaselineState.UNCHANGED),
+            "fixed": [finding.to_json() for finding in was.fixed],
+        } | (measured if was.measured else {})
 
 
 @dataclass
 class Report:
     files: list[FileReport]
+    baseline: str | None = None
+    """What the files were compared with (a git ref or a JSON report), if anything."""
 
     @property
     def findings(self) -> list[Finding]:
@@ -81,8 +204,30 @@ class Report:
             counts[finding.severity.label] += 1
         return counts
 
-    def exit_code(self, fail_on: Severity) -> int:
-        return int(any(finding.severity >= fail_on for finding in self.findings))
+    def exit_code(
+        self, fail_on: Severity, fail_on_risk_rise: bool = True, slow_ms: float | None = None
+    ) -> int:
+        """1 for a finding at or above ``fail_on``; against a baseline, only for a new one,
+        or (with ``fail_on_risk_rise``) for a file whose risk level rose, or (with
+        ``slow_ms``) for a file whose worst measured step rose to ``slow_ms`` or past it."""
+        if self.baseline is None:
+            return int(any(finding.severity >= fail_on for finding in self.findings))
+        new = any(
+            finding.severity >= fail_on and finding.baseline_state is BaselineState.NEW
+            for finding in self.findings
+        )
+        rose = fail_on_risk_rise and any(file.risk_rose for file in self.files)
+        return int(new or rose or (slow_ms is not None and bool(self.slowed_past(slow_ms))))
+
+    def slowed_past(self, slow_ms: float) -> list[str]:
+        """The files whose worst measured step rose to ``slow_ms`` or past it."""
+        return [f.path for f in self.files if f.baseline and f.baseline.slowed_past(slow_ms)]
+
+    def baseline_summary(self) -> dict[str, int]:
+        """How many findings are new, unchanged and fixed, over all files."""
+        return {
+            state.value: sum(file.count(state) for file in self.files) for state in BaselineState
+        }
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -90,15 +235,20 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for candidate in sorted(path.rglob("*")):
-                parts = candidate.relative_to(path).parts
-                if any(p.startswith(".") or p in _SKIPPED_FOLDERS for p in parts):
-                    continue
-                if candidate.suffix.lower() in SCHEMA_SUFFIXES and candidate.is_file():
+                if is_checked(candidate.relative_to(path)) and candidate.is_file():
                     yield candidate
         elif path.exists():
             yield path
         else:
             raise PathNotFound(f"{path}: no such file or directory")
+
+
+def is_checked(relative: PurePath) -> bool:
+    """Whether a file at ``relative`` inside a given folder is checked: a JSON or YAML file,
+    not hidden, not under a hidden or vendored folder."""
+    if any(p.startswith(".") or p in _SKIPPED_FOLDERS for p in relative.parts):
+        return False
+    return relative.suffix.lower() in SCHEMA_SUFFIXES
 
 
 def check_paths(
@@ -119,7 +269,14 @@ def check_paths(
 
 
 def check_file(path: Path, settings: Settings, prober: Prober | None = None) -> FileReport:
-    document = read_document(path, settings.max_file_size)
+    return check_loaded(read_document(path, settings.max_file_size), settings, prober)
+
+
+def check_loaded(
+    document: Document | LoadError, settings: Settings, prober: Prober | None = None
+) -> FileReport:
+    """Check a document read from anywhere (a file, a git revision), or report why it could
+    not be read."""
     if isinstance(document, LoadError):
         return FileReport(document.path, None, _input_error(document, settings))
     return check_document(document, settings, prober)
@@ -156,10 +313,12 @@ def check_document(
         static = frozenset(code for code in enabled if not is_measured(code))
         violations = list(_run_rules(analysis, static, settings))
         measurement: Measurement | None = None
+        worst: WorstStep | None = None
         if prober is not None:
             goals = _finding_goals(violations, analysis)
             measurement = prober.measure(analysis, _tools(normalised), goals)
             measurement.to_source = normalised.to_source
+            worst = WorstStep.of(measurement, normalised.tools)
             slow_ms = settings.rule_options("SM201")["high-ms"]
             violations = list(judge(violations, RULES, analysis, measurement, slow_ms))
             violations += _run_rules(analysis, enabled - static, settings, measurement)
@@ -179,7 +338,7 @@ def check_document(
         reason = f"cannot analyse this file: {blamed}"
     else:
         findings = _place(violations, document, normalised, settings)
-        return FileReport(document.path, kind, findings, metrics, measurement)
+        return FileReport(document.path, kind, findings, metrics, measurement, worst=worst)
     failure = LoadError(document.path, reason)
     return FileReport(document.path, kind, _input_error(failure, settings))
 
@@ -291,9 +450,18 @@ def _place(
             fix=violation.fix,
             evidence=violation.evidence,
             measured=violation.measured,
+            fingerprint=fingerprint(
+                code, pointer, document.data, normalised, _union(violation, normalised)
+            ),
         )
         findings.setdefault((code, pointer, violation.message), finding)
     return sorted(findings.values(), key=_finding_order)
+
+
+def _union(violation: Violation, normalised: NormalisedSchema) -> str | None:
+    """Where in the file the union a violation is about sits, if its rule names one."""
+    union = violation.evidence.get("union")
+    return normalised.to_source(union) if isinstance(union, str) else None
 
 
 def _finding_order(finding: Finding) -> tuple[int, int, str, str]:
@@ -314,5 +482,6 @@ def _input_error(error: LoadError, settings: Settings, pointer: str = "") -> lis
             message=error.message,
             line=position.line if position else None,
             column=position.column if position else None,
+            fingerprint=fingerprint(INVALID_INPUT.code, pointer, None, None),
         )
     ]

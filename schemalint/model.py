@@ -69,6 +69,15 @@ class Fix:
         return {"description": self.description, "applicability": self.applicability.value}
 
 
+class BaselineState(enum.Enum):
+    """A finding compared with a baseline (``check --baseline-ref``); the names SARIF uses,
+    except that SARIF calls a fixed finding ``absent``."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    FIXED = "fixed"
+
+
 @dataclass(frozen=True)
 class Violation:
     """What a rule reports: a pointer into the analysed schema and a message."""
@@ -99,6 +108,9 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     measured: dict[str, str] | None = None
     """The measured verdict on a static prediction (``check --measure``)."""
+    fingerprint: str | None = None
+    """The finding's identity across edits (``schemalint.fingerprint``), for baselines."""
+    baseline_state: BaselineState | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -110,7 +122,10 @@ class Finding:
             "column": self.column,
             "message": self.message,
             "fix": self.fix.to_json() if self.fix else None,
+            "fingerprint": self.fingerprint,
         }
+        if self.baseline_state is not None:
+            data["baseline_state"] = self.baseline_state.value
         if self.evidence:
             data["evidence"] = self.evidence
         if self.measured:

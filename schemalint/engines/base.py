@@ -149,6 +149,11 @@ class Engine(Protocol):
         """A fresh matcher for ``schema``; raises what the engine raises when it refuses it."""
         ...
 
+    def forget(self, prepared: Any) -> None:
+        """Drop what earlier walks left cached in ``prepared``: a walk's worker serves many
+        walks, and each must cost what it costs a fresh process."""
+        ...
+
 
 @dataclass(frozen=True)
 class Vocabulary:

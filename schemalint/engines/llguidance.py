@@ -69,6 +69,9 @@ class LlguidanceEngine:
             eos_token=words.eos_ids,
         )
 
+    def forget(self, prepared: Any) -> None:
+        """Nothing to drop: its tokenizer object caches nothing across matchers."""
+
     def compile(self, schema: Any, prepared: Any) -> _LlguidanceMatcher:
         import llguidance
 

@@ -22,6 +22,9 @@ class _ProblemLog(logging.Handler):
         self.messages.append(record.getMessage().splitlines()[0])
 
 
+_PROBLEMS = _ProblemLog()
+
+
 class _LmfeMatcher:
     def __init__(self, enforcer: Any, eos: int, problems: _ProblemLog) -> None:
         self._enforcer = enforcer
@@ -60,12 +63,19 @@ class LmfeEngine:
         return enforcer_data(tokenizer, self.use_cache)
 
     def compile(self, schema: Any, prepared: Any) -> _LmfeMatcher:
-        problems = _ProblemLog()
-        logging.getLogger().addHandler(problems)
-        logging.getLogger().setLevel(logging.WARNING)
+        root = logging.getLogger()
+        if _PROBLEMS not in root.handlers:
+            root.addHandler(_PROBLEMS)
+        root.setLevel(logging.WARNING)
+        _PROBLEMS.messages.clear()  # one matcher at a time per process
         return _LmfeMatcher(
-            build_enforcer(prepared, schema, self.config), eos_ids(prepared)[0], problems
+            build_enforcer(prepared, schema, self.config), eos_ids(prepared)[0], _PROBLEMS
         )
+
+    def forget(self, prepared: Any) -> None:
+        """Empty LMFE's free-text allowlist cache, which it fills lazily as strings are walked
+        (a fresh generation process starts with it empty)."""
+        prepared.tokenizer_tree.json_freetext_tokens.allowlist_cache = {}
 
 
 def eos_ids(data: Any) -> list[int]:

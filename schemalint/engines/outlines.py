@@ -50,6 +50,9 @@ class OutlinesEngine:
                 by_bytes.setdefault(piece, []).append(token)
         return outlines_core.Vocabulary(words.eos_ids[0], by_bytes), tokenizer.vocab_size
 
+    def forget(self, prepared: Any) -> None:
+        """Nothing to drop: its tokenizer object caches nothing across matchers."""
+
     def compile(self, schema: Any, prepared: Any) -> _OutlinesMatcher:
         import outlines_core
         from outlines_core.json_schema import build_regex_from_schema

@@ -46,6 +46,9 @@ class XgrammarEngine:
             stop_token_ids=words.eos_ids,
         )
 
+    def forget(self, prepared: Any) -> None:
+        """Nothing to drop: its tokenizer object caches nothing across matchers."""
+
     def compile(self, schema: Any, prepared: Any) -> _XgrammarMatcher:
         import json
 

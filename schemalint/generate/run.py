@@ -20,7 +20,7 @@ from schemalint.generate.variants import VARIANTS, Variant
 from schemalint.lmfe import EnforcerConfig, detect_settings
 from schemalint.measure.position import prefix_path, schema_pointers
 from schemalint.measure.probe import output_problem
-from schemalint.measure.walk import Budget, lmfe_subject, token_offsets, walk_text
+from schemalint.measure.walk import Budget, Walker, lmfe_subject, token_offsets
 from schemalint.tokenizers import Tokenizer
 
 BackendName = Literal["auto", "exllamav2", "transformers"]
@@ -164,7 +164,8 @@ def enforced_tokens(
     data = enforcer_data(tokenizer, settings.use_cache)
     budget = Budget(time.perf_counter() + settings.time_budget, settings.token_budget)
     subject = lmfe_subject(data, schema, settings.config)
-    walked = walk_text(subject, text, tokens, offsets, budget)
+    with Walker() as walker:
+        walked = walker.walk_text(subject, text, tokens, offsets, budget)
     if walked.outcome != "complete":
         raise GenerateError(f"LMFE does not accept the text: {walked.outcome}: {walked.detail}")
     return [step.token for step in walked.steps if step.token is not None]

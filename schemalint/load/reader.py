@@ -62,14 +62,27 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return LoadError(
-                label,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
-                "(raise max-file-size in [tool.schemalint] to check it)",
-            )
+            return _too_large(label, size, max_bytes)
         raw = path.read_bytes()
     except OSError as error:
         return LoadError(label, f"cannot read file: {error.strerror or error}")
+    return parse_document(label, raw, path.suffix, max_bytes)
+
+
+def _too_large(label: str, size: int, max_bytes: int) -> LoadError:
+    return LoadError(
+        label,
+        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit "
+        "(raise max-file-size in [tool.schemalint] to check it)",
+    )
+
+
+def parse_document(
+    label: str, raw: bytes, suffix: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document | LoadError:
+    """A file's bytes read from anywhere (a git revision, say) as JSON, or YAML by ``suffix``."""
+    if len(raw) > max_bytes:
+        return _too_large(label, len(raw), max_bytes)
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         return LoadError(label, f"binary file (NUL byte at offset {offset})")
@@ -81,7 +94,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document | 
         return LoadError(label, f"invalid UTF-8 (byte 0x{raw[error.start]:02x})", position)
     if not text.strip():
         return LoadError(label, "empty file")
-    if path.suffix.lower() in YAML_SUFFIXES:
+    if suffix.lower() in YAML_SUFFIXES:
         return _parse_yaml(label, text)
     return _parse_json(label, text)
 

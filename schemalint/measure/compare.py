@@ -366,6 +366,10 @@ class Comparer:
             self.skipped[name] = (version, "")
         self.setup_seconds: dict[str, float] = {}
 
+    def close(self) -> None:
+        for prober in self.probers.values():
+            prober.close()
+
     def prepare(self) -> None:
         for name, prober in list(self.probers.items()):
             if name in self.setup_seconds:
@@ -440,6 +444,10 @@ class ComparingProber(Prober):
         seconds = super().prepare()
         self.comparer.prepare()
         return seconds
+
+    def close(self) -> None:
+        super().close()
+        self.comparer.close()
 
     def measure(
         self,

@@ -37,11 +37,10 @@ from schemalint.measure.walk import (
     Outcome,
     Step,
     Subject,
+    Walker,
     lmfe_subject,
-    random_walk,
     timed_ms,
     token_offsets,
-    walk_text,
 )
 from schemalint.model import SetupError
 from schemalint.tokenizers import DEFAULT, Tokenizer, load_tokenizer
@@ -373,6 +372,18 @@ class Prober:
         """The ``--instance`` file's instances, labelled ``FILE:LINE`` (None: generated)."""
         self.fixed_instances: list[tuple[str, Any]] | None = None
         """When set, the instances every measurement walks (rewrite's before/after)."""
+        self.walker = Walker()
+        """The worker every walk runs in, kept from walk to walk until :meth:`close`."""
+
+    def __enter__(self) -> Prober:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """End the walks' worker process."""
+        self.walker.close()
 
     def _progress_for(self, label: str) -> Callable[[int], None] | None:
         report = self.progress
@@ -486,7 +497,7 @@ class Prober:
         label = f"random (seed {seed})"
         steps, progress = self.settings.random_steps, self._progress_for(label)
         subject = self._subject(analysis.schema)
-        result = random_walk(subject, seed, steps, budget, progress)
+        result = self.walker.random_walk(subject, seed, steps, budget, progress)
         problem = output_problem(analysis.schema, result.text)
         stuck = None
         if result.outcome in ("step-budget", "walk-budget"):
@@ -556,7 +567,7 @@ class Prober:
         tokens = self._encode(text)
         offsets = token_offsets(tokens, self._tokenizer.decode, text)
         subject, progress = self._subject(analysis.schema), self._progress_for(label)
-        result = walk_text(subject, text, tokens, offsets, budget, progress)
+        result = self.walker.walk_text(subject, text, tokens, offsets, budget, progress)
 
         def attribute(step: Step) -> MeasuredStep:
             if step.offset >= len(text):

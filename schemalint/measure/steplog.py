@@ -31,6 +31,7 @@ class StepLog:
     the worker it starts: allocated before the worker starts, with "fork" and "spawn" alike."""
 
     def __init__(self, context: Any, capacity: int) -> None:
+        self.capacity = capacity
         self._memory = context.RawArray("b", _COUNT.size + capacity * _RECORD.size)
         self._written = 0
         """Worker side: records written."""
@@ -40,6 +41,13 @@ class StepLog:
         self.written_at = 0.0
         """Caller side: when the worker wrote the last record read (``time.perf_counter()``,
         the same clock in both processes)."""
+
+    def clear(self) -> None:
+        """Start a new walk's log (each side, before the walk: the worker waits for its job)."""
+        _COUNT.pack_into(self._memory, 0, 0)
+        self._written = self._read = 0
+        self._nudged = time.perf_counter()
+        self.written_at = 0.0
 
     def write(self, record: Record) -> bool:
         """Append a step (worker side); True when the caller is due a nudge."""

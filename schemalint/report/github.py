@@ -1,11 +1,12 @@
-"""GitHub Actions workflow commands: one annotation per finding."""
+"""GitHub Actions workflow commands: one annotation per finding (per new one, against a
+baseline)."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from schemalint.engine import Report
-from schemalint.model import Severity
+from schemalint.model import BaselineState, Severity
 
 _COMMAND = {
     Severity.CRITICAL: "error",
@@ -25,7 +26,10 @@ def _escape_property(text: str) -> str:
 
 
 def render(report: Report, stream: TextIO) -> None:
+    """Against a baseline, only new findings: a pull request annotates what it adds."""
     for finding in report.findings:
+        if finding.baseline_state not in (None, BaselineState.NEW):
+            continue
         properties = [f"file={_escape_property(finding.path)}"]
         if finding.line is not None:
             properties.append(f"line={finding.line}")

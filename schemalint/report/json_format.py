@@ -10,14 +10,21 @@ from schemalint.engine import Report
 
 
 def to_json(report: Report) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "files": len(report.files),
+        "findings": len(report.findings),
+        "by_severity": report.by_severity(),
+    }
+    if report.baseline is not None:
+        summary["baseline"] = {
+            "against": report.baseline,
+            **report.baseline_summary(),
+            "risk_rose": [file.path for file in report.files if file.risk_rose],
+        }
     return {
         "version": __version__,
         "files": [file.to_json() for file in report.files],
-        "summary": {
-            "files": len(report.files),
-            "findings": len(report.findings),
-            "by_severity": report.by_severity(),
-        },
+        "summary": summary,
     }
 
 

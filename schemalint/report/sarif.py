@@ -7,7 +7,8 @@ from typing import Any, TextIO
 
 from schemalint import __version__
 from schemalint.engine import Report
-from schemalint.model import Severity
+from schemalint.fingerprint import SCHEME
+from schemalint.model import BaselineState, Finding, Severity
 from schemalint.rules import RULES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -25,6 +26,12 @@ _SECURITY_SEVERITY = {
     Severity.MEDIUM: "5.0",
     Severity.LOW: "3.0",
     Severity.INFO: "0.0",
+}
+
+_BASELINE_STATE = {
+    BaselineState.NEW: "new",
+    BaselineState.UNCHANGED: "unchanged",
+    BaselineState.FIXED: "absent",
 }
 
 
@@ -46,26 +53,8 @@ def to_sarif(report: Report) -> dict[str, Any]:
         }
         for rule in RULES.values()
     ]
-    results = []
-    for finding in report.findings:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
-        if finding.line is not None:
-            physical["region"] = {"startLine": finding.line, "startColumn": finding.column or 1}
-        results.append(
-            {
-                "ruleId": finding.code,
-                "ruleIndex": codes.index(finding.code),
-                "level": _LEVEL[finding.severity],
-                "message": {"text": finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": physical,
-                        "logicalLocations": [{"fullyQualifiedName": finding.pointer or "/"}],
-                    }
-                ],
-                "properties": {"severity": finding.severity.label, "pointer": finding.pointer},
-            }
-        )
+    fixed = [f for file in report.files if file.baseline for f in file.baseline.fixed]
+    results = [_result(finding, codes) for finding in [*report.findings, *fixed]]
     return {
         "version": "2.1.0",
         "$schema": SCHEMA_URI,
@@ -83,6 +72,30 @@ def to_sarif(report: Report) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _result(finding: Finding, codes: list[str]) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
+    if finding.line is not None:
+        physical["region"] = {"startLine": finding.line, "startColumn": finding.column or 1}
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": codes.index(finding.code),
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [{"fullyQualifiedName": finding.pointer or "/"}],
+            }
+        ],
+        "properties": {"severity": finding.severity.label, "pointer": finding.pointer},
+    }
+    if finding.fingerprint is not None:
+        result["partialFingerprints"] = {SCHEME: finding.fingerprint}
+    if finding.baseline_state is not None:
+        result["baselineState"] = _BASELINE_STATE[finding.baseline_state]
+    return result
 
 
 def render(report: Report, stream: TextIO) -> None:

@@ -148,6 +148,9 @@ class _Recording:
     def prepare(self, tokenizer: Any) -> Any:
         return self.engine.prepare(tokenizer)
 
+    def forget(self, prepared: Any) -> None:
+        self.engine.forget(prepared)
+
     def write(self, line: str) -> None:
         with self.log.open("a", encoding="utf-8") as log:
             log.write(line + "\n")

@@ -311,6 +311,9 @@ class _Stalling(_Ready):
     def prepare(self, tokenizer: Any) -> Any:
         return None
 
+    def forget(self, prepared: Any) -> None:
+        pass
+
     def compile(self, schema: Any, prepared: Any) -> Any:
         return self if schema == {"type": "string"} else _Ready()
 
