@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import functools
+import os
 import sys
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +17,8 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 
 from schemalint import __version__
+from schemalint.cli_output import Color, Group, OutputError
+from schemalint.cli_progress import live, print_before_after, progress_bar
 
 Command = TypeVar("Command", bound=Callable[..., None])
 
@@ -78,14 +83,17 @@ class _Typer(typer.Typer):
 app = _Typer(
     name="schemalint",
     help="Find, measure and fix the JSON-Schema shapes that make constrained decoding slow.",
+    cls=Group,
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: rich's option table cuts long option names and help at 80 columns.
+    rich_markup_mode=None,
 )
 
 
 class OutputFormat(StrEnum):
     text = "text"
+    concise = "concise"
     json = "json"
     sarif = "sarif"
     github = "github"
@@ -122,10 +130,29 @@ def _main(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="Schema files or folders (JSON, YAML).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Schema files or folders (JSON, YAML); - for stdin.")
+    ],
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+        OutputFormat, typer.Option("--output-format", "--format", "-f", help="Output format.")
     ] = OutputFormat.text,
+    output_file: Annotated[
+        Path | None,
+        typer.Option(help="Write the report to this file (atomically) instead of stdout."),
+    ] = None,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count the findings per rule instead.")
+    ] = False,
+    show_fixes: Annotated[
+        bool, typer.Option("--show-fixes", help="Show each finding's fix (text, concise).")
+    ] = False,
+    stdin_filename: Annotated[
+        str | None,
+        typer.Option(help="The name of the document read from -; its suffix picks JSON or YAML."),
+    ] = None,
+    color: Annotated[
+        Color, typer.Option(help="Colour text and concise output (auto: on a terminal).")
+    ] = Color.auto,
     fail_on: Annotated[
         Level | None,
         typer.Option(help="Exit 1 if a finding is at least this severe (default: high)."),
@@ -229,26 +256,37 @@ def check(
 ) -> None:
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on (against a
     baseline: on new ones)."""
-    from schemalint.config import ConfigError, load_settings, parse_codes
-    from schemalint.engine import PathNotFound, check_paths
+    from schemalint.cli_output import check_stdin, check_stdin_use, emit, writable
+    from schemalint.config import ConfigError, SettingsFinder, parse_codes
+    from schemalint.engine import PathNotFound, Report, check_paths
     from schemalint.model import SetupError, Severity
-    from schemalint.report import renderer
+    from schemalint.report import Options
 
     if baseline_ref is not None and baseline is not None:
         raise _fail("use either --baseline-ref or --baseline, not both")
     try:
-        settings = load_settings(config).override(
+        stdin = check_stdin_use(paths, stdin_filename)
+        if stdin and (baseline_ref is not None or baseline is not None):
+            raise OutputError("stdin (`-`) has no baseline to compare with")
+        if output_file is not None:
+            writable(output_file)
+    except OutputError as error:
+        raise _fail(str(error)) from None
+    try:
+        finder = SettingsFinder(
+            config,
             select=parse_codes(select, "--select") if select else None,
             ignore=parse_codes(ignore, "--ignore") if ignore else None,
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
+        settings = finder.default
         prober, progress = None, None
         if measure:
             from schemalint.measure.probe import MeasureSettings, enforcer_config
 
-            progress = _progress_bar()
+            progress = progress_bar()
             prober = _measuring_prober(
                 engine,
                 MeasureSettings(
@@ -256,6 +294,7 @@ def check(
                     budget=budget,
                     step_budget=step_budget,
                     compile_budget=compile_budget,
+                    started=_COMMAND_STARTED or time.perf_counter(),
                     use_cache=not no_cache,
                     instances=instance,
                     seed=seed,
@@ -265,10 +304,14 @@ def check(
                 ),
                 progress,
             )
-            prober.prepare()
+            prober.prepare(wait=False)  # the first measurement waits while its budget lasts
         try:
-            with _live(progress):
-                report = check_paths(paths, settings, jobs, prober)
+            with live(progress):
+                if stdin:
+                    named = finder(Path(stdin_filename or "-"))
+                    report = Report([check_stdin(stdin_filename, named, prober)])
+                else:
+                    report = check_paths(paths, finder, jobs, prober)
                 if baseline_ref is not None or baseline is not None:
                     # Still measuring: the old contents go through the same prober.
                     report = _against_baseline(
@@ -281,7 +324,14 @@ def check(
         raise _fail(str(error)) from None
     except SetupError as error:  # a tokenizer or --instance file that cannot be used
         raise _fail(str(error)) from None
-    renderer(output_format.value)(report, sys.stdout)
+    if not report.files:
+        skipped = f" ({report.skipped_note()})" if report.skipped else ""
+        raise _fail(f"no schema files found{skipped}")
+    try:
+        options = Options(show_fixes=show_fixes, color=color.forced)
+        emit(report, output_format.value, options, statistics, output_file)
+    except OutputError as error:
+        raise _fail(str(error)) from None
     if html_report is not None:
         from schemalint.report.html import write_html
 
@@ -367,8 +417,8 @@ def rewrite(
     ] = None,
 ) -> None:
     """Rewrite schemas so that they are fast to enforce; safe rewrites by default."""
-    from schemalint.config import ConfigError, load_settings, parse_codes
-    from schemalint.engine import PathNotFound, expand_paths
+    from schemalint.config import ConfigError, SettingsFinder, parse_codes
+    from schemalint.engine import PathNotFound, find_files
     from schemalint.rewrite.files import ONE_FILE_ONLY, Output, RewriteRun, rewrite_files
 
     if in_place and output is not None:
@@ -377,15 +427,18 @@ def rewrite(
         raise _fail("--instance needs --measure")
     mode = Output.chosen(check_only, diff, in_place, output is not None)
     try:
-        settings = load_settings(config).override(
+        finder = SettingsFinder(
+            config,
             select=parse_codes(select, "--select") if select else None,
             ignore=parse_codes(ignore, "--ignore") if ignore else None,
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
         )
-        files = list(expand_paths(paths))
+        settings = finder.default
+        found = list(find_files(paths, finder))
     except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
+    files = [path for path, _ in found]
     if len(files) > 1 and mode in ONE_FILE_ONLY:
         where = "--output" if mode is Output.FILE else "stdout"
         raise _fail(
@@ -399,13 +452,14 @@ def rewrite(
         target=output,
         judge=_measured_judge(prober, settings) if prober and unsafe_fixes else None,
         measured=functools.partial(
-            _print_before_after, settings=settings, prober=prober, named=len(files) > 1
+            print_before_after, settings=settings, prober=prober, named=len(files) > 1
         )
         if prober is not None
         else None,
     )
     try:
-        code = rewrite_files(files, run, sys.stdout, sys.stderr)
+        walked = {path for path, was_walked in found if was_walked}
+        code = rewrite_files(files, run, sys.stdout, sys.stderr, walked)
     finally:
         if prober is not None:
             prober.close()
@@ -455,39 +509,6 @@ def _measured_judge(prober: Any, settings: Any) -> Any:
     )
 
 
-def _print_before_after(
-    document: Any, result: Any, *, settings: Any, prober: Any, named: bool
-) -> None:
-    """One table per file; with several files, titled with the file's name."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from schemalint.rewrite.compare import before_and_after
-
-    table = Table(
-        "",
-        "p95 ms",
-        "max ms",
-        "allowed median",
-        "walk s",
-        "risk",
-        "walks",
-        box=None,
-        title=document.path if named else None,
-    )
-    for row in before_and_after(document, result, settings, prober):
-        table.add_row(
-            row.label,
-            f"{row.p95_ms:.2f}",
-            f"{row.max_ms:,.1f}",
-            f"{row.median_allowed:,}",
-            f"{row.walk_seconds:.2f}",
-            row.risk,
-            row.walks,
-        )
-    Console(stderr=True).print(table)
-
-
 @app.command("restore")
 def restore_output(
     output: Annotated[Path, typer.Argument(help="Output generated with the rewritten schema.")],
@@ -510,41 +531,41 @@ def restore_output(
     typer.echo(json.dumps(restore(original, generated, Settings()), indent=2, ensure_ascii=False))
 
 
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--output-format", "--format", "-f", help="Output format.")
+    ] = RulesFormat.text,
+) -> None:
     """List every rule with its code, name, default severity and fix availability."""
+    from schemalint.docs import print_rules, rules_json
+
+    if output_format is RulesFormat.json:
+        import json
+
+        typer.echo(json.dumps(rules_json(), indent=2))
+        return
     from rich.console import Console
-    from rich.table import Table
 
-    from schemalint.rules import RULES
-
-    table = Table(box=None)
-    for column in ("code", "name", "severity", "fix"):
-        table.add_column(column, no_wrap=True)
-    table.add_column("summary")
-    for rule in RULES.values():
-        table.add_row(
-            rule.code,
-            rule.name,
-            rule.severity.label,
-            rule.fix.value if rule.fix else "-",
-            rule.summary,
-        )
-    Console().print(table)
+    print_rules(Console())
 
 
 @app.command("rule")
 def show_rule(code: Annotated[str, typer.Argument(help="Rule code, e.g. SL206.")]) -> None:
-    """Print a rule's documentation page."""
+    """Print a rule's documentation page; its examples unwrapped, to copy."""
     from rich.console import Console
-    from rich.markdown import Markdown
 
-    from schemalint.docs import rule_page
+    from schemalint.docs import print_rule_page, rule_page
 
     page = rule_page(code.upper())
     if page is None:
         raise _fail(f"unknown rule {code!r} (see `schemalint rules`)")
-    Console().print(Markdown(page))
+    print_rule_page(page, Console())
 
 
 class GenerateFormat(StrEnum):
@@ -644,40 +665,28 @@ def generate(
     raise typer.Exit(report.exit_code)
 
 
-class _WalkProgress:
-    """A rich progress line on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("measuring {task.description}"),
-            TextColumn("{task.completed} steps"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.tasks: dict[str, Any] = {}
-
-    def __call__(self, label: str, steps: int) -> None:
-        if label not in self.tasks:
-            self.tasks[label] = self.bar.add_task(label, total=None)
-        self.bar.update(self.tasks[label], completed=steps)
-
-
-def _progress_bar() -> _WalkProgress | None:
-    from rich.console import Console
-
-    return _WalkProgress() if Console(stderr=True).is_terminal else None
-
-
-def _live(progress: _WalkProgress | None) -> Any:
-    import contextlib
-
-    return progress.bar if progress is not None else contextlib.nullcontext()
+_COMMAND_STARTED: float | None = None
+"""``time.perf_counter()`` at the start of the process that runs :func:`main`: measuring budgets
+count from there. None when a command is called in-process (tests), long after that start."""
 
 
 def main() -> None:
-    app()
+    """The console command. It ends with ``os._exit`` once its output is flushed: tearing the
+    interpreter down frees LMFE's tokenizer data object by object, 2 s that no one waits for."""
+    global _COMMAND_STARTED
+    from schemalint.measure.clock import process_started
+
+    _COMMAND_STARTED = process_started()
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(code)

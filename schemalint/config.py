@@ -1,11 +1,12 @@
-"""Settings from ``[tool.schemalint]`` in the nearest pyproject.toml, overridden by flags."""
+"""Settings from ``[tool.schemalint]`` in the pyproject.toml nearest each file (as ruff finds
+its config), overridden by flags."""
 
 from __future__ import annotations
 
 import fnmatch
 import tomllib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from schemalint.load.reader import DEFAULT_MAX_BYTES
@@ -17,12 +18,46 @@ class ConfigError(ValueError):
     """Invalid configuration: reported in one line, exit code 2."""
 
 
+#: Folders a folder walk never enters, whatever ``exclude`` says: ruff's defaults (hidden files
+#: and folders are skipped as well).
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pycache__",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ("SL", "SM")
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pointer_ignores: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """``"glob#/pointer" = [codes]`` entries of per-file-ignores, as (glob, pointer, codes):
+    findings there are reported as suppressed, not dropped."""
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
     options: dict[str, dict[str, int]] = field(default_factory=dict)
     fail_on: Severity = Severity.HIGH
@@ -35,11 +70,9 @@ class Settings:
     def enabled_codes(self, path: str) -> frozenset[str]:
         """The rule codes that apply to ``path``: selected, and not ignored by a longer prefix."""
         ignores = list(self.ignore)
-        if self.per_file_ignores:
-            relative = _relative(Path(path), self.root)
-            for pattern, codes in self.per_file_ignores.items():
-                if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern):
-                    ignores.extend(codes)
+        for pattern, codes in self.per_file_ignores.items():
+            if self._matches(path, pattern):
+                ignores.extend(codes)
         selected = (*self.select, *self.extend_select)
         return frozenset(
             code
@@ -48,12 +81,41 @@ class Settings:
             and chosen > _longest_prefix(code, ignores)
         )
 
+    def ignored_pointers(self, path: str) -> dict[str, frozenset[str]]:
+        """The pointer entries of per-file-ignores for ``path``: pointer -> code prefixes."""
+        found: dict[str, frozenset[str]] = {}
+        for pattern, pointer, codes in self.pointer_ignores:
+            if self._matches(path, pattern):
+                found[pointer] = found.get(pointer, frozenset()) | set(codes)
+        return found
+
+    def _matches(self, path: str, pattern: str) -> bool:
+        """A per-file-ignores glob against the path relative to the config, or the file name."""
+        relative = _relative(Path(path), self.root)
+        return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(Path(path).name, pattern)
+
+    def excludes(self, path: Path, walked: Path) -> bool:
+        """Whether walking folder ``walked`` skips ``path``, as ruff's ``exclude`` does: a
+        pattern without a ``/`` matches any file or folder name below ``walked``, one with a
+        ``/`` the path relative to the config's folder. A folder named on the command line
+        is walked even when excluded, as a file named there is checked."""
+        patterns = [p.rstrip("/") for p in (*self.exclude, *self.extend_exclude)]
+        if excluded_name(path.relative_to(walked), [p for p in patterns if "/" not in p]):
+            return True
+        relative = _relative(path, self.root)
+        return any(fnmatch.fnmatch(relative, p.lstrip("/")) for p in patterns if "/" in p)
+
     def rule_options(self, code: str) -> dict[str, int]:
         return RULES[code].defaults() | self.options.get(code, {})
 
     def override(self, **changes: Any) -> Settings:
         """A copy with the given fields replaced; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def excluded_name(relative: PurePath, patterns: list[str] | tuple[str, ...]) -> bool:
+    """Whether a file or folder name in ``relative`` matches one of ``patterns``."""
+    return any(fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in patterns)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -80,6 +142,8 @@ _KEYS = {
     "lmfe-version",
     "strict-field-order",
     "max-file-size",
+    "exclude",
+    "extend-exclude",
 }
 
 
@@ -100,13 +164,47 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
-    path = config or find_config(start or Path.cwd())
+    return _settings_in(config or find_config(start or Path.cwd()))
+
+
+def _settings_in(path: Path | None) -> Settings:
     if path is None:
         return Settings()
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     table = _read_toml(path).get("tool", {}).get("schemalint", {})
     return parse_settings(table, str(path), path.parent)
+
+
+class SettingsFinder:
+    """The settings for each file, from the config nearest to it (ruff's rule: the closest
+    pyproject.toml with [tool.schemalint] wins, parents are not merged); a file with none
+    above it gets the one found from the working folder. ``--config`` names one for every
+    file. Flags (``overrides``) beat every config."""
+
+    def __init__(self, config: Path | None = None, **overrides: Any) -> None:
+        self._fixed = config is not None
+        self._overrides = overrides
+        self._by_config: dict[Path | None, Settings] = {}
+        self._by_folder: dict[Path, Path | None] = {}
+        self.default = self._load(config or find_config(Path.cwd()))
+        """The settings of the working folder (or ``--config``): what run-wide choices such
+        as ``fail-on`` come from."""
+
+    def __call__(self, path: Path) -> Settings:
+        if self._fixed:
+            return self.default
+        folder = (path if path.is_dir() else path.parent).resolve()
+        if folder not in self._by_folder:
+            self._by_folder[folder] = find_config(folder)
+        found = self._by_folder[folder]
+        return self.default if found is None else self._load(found)
+
+    def _load(self, config: Path | None) -> Settings:
+        key = config.resolve() if config is not None else None
+        if key not in self._by_config:
+            self._by_config[key] = _settings_in(config).override(**self._overrides)
+        return self._by_config[key]
 
 
 def _codes(value: Any, where: str) -> tuple[str, ...]:
@@ -137,13 +235,13 @@ def parse_settings(table: dict[str, Any], label: str, root: Path) -> Settings:
         if key in table:
             changes[attribute] = _codes(table[key], f"{where} {key}")
     if "per-file-ignores" in table:
-        ignores = table["per-file-ignores"]
-        if not isinstance(ignores, dict):
-            raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
-        changes["per_file_ignores"] = {
-            pattern: _codes(codes, f"{where} per-file-ignores {pattern!r}")
-            for pattern, codes in ignores.items()
-        }
+        changes.update(_per_file_ignores(table["per-file-ignores"], where))
+    for key, attribute in (("exclude", "exclude"), ("extend-exclude", "extend_exclude")):
+        if key in table:
+            globs = table[key]
+            if not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs):
+                raise ConfigError(f"{where} {key} must be a list of globs")
+            changes[attribute] = tuple(globs)
     if "severity" in table:
         changes["severity"] = _parse_severities(table["severity"], where)
     if "options" in table:
@@ -164,6 +262,27 @@ def parse_settings(table: dict[str, Any], label: str, root: Path) -> Settings:
             raise ConfigError(f"{where} max-file-size must be a positive number of bytes")
         changes["max_file_size"] = size
     return Settings(**changes)
+
+
+def _per_file_ignores(value: Any, where: str) -> dict[str, Any]:
+    """Keys are globs, or ``glob#/json/pointer`` for one subschema of the matching files."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} per-file-ignores must be a table of glob = [codes]")
+    globs: dict[str, tuple[str, ...]] = {}
+    pointers: list[tuple[str, str, tuple[str, ...]]] = []
+    for key, codes in value.items():
+        parsed = _codes(codes, f"{where} per-file-ignores {key!r}")
+        pattern, hash_sign, pointer = key.partition("#")
+        if not hash_sign:
+            globs[key] = parsed
+        elif not pattern or (pointer and not pointer.startswith("/")):
+            raise ConfigError(
+                f"{where} per-file-ignores {key!r}: expected glob#/json/pointer, "
+                'e.g. "tools/a.json#/0/function/parameters"'
+            )
+        else:
+            pointers.append((pattern, pointer, parsed))
+    return {"per_file_ignores": globs, "pointer_ignores": tuple(pointers)}
 
 
 def _severity(value: Any, where: str) -> Severity:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import multiprocessing
 import os
@@ -21,10 +20,10 @@ from schemalint.blame import library_failure
 from schemalint.checks.base import is_measured
 from schemalint.checks.free_text import is_string_choice
 from schemalint.checks.validity import INVALID_INPUT
-from schemalint.config import Settings
+from schemalint.config import DEFAULT_EXCLUDE, Settings, excluded_name
 from schemalint.fingerprint import fingerprint, tool_at
 from schemalint.lmfe import detect_settings
-from schemalint.load.kinds import NormalisedSchema, NotASchema, Tool, normalise
+from schemalint.load.kinds import NormalisedSchema, NotASchema, Tool, looks_like_schema, normalise
 from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
 from schemalint.model import (
@@ -37,6 +36,7 @@ from schemalint.model import (
     shorten,
 )
 from schemalint.rules import RULES
+from schemalint.suppress import split_suppressed
 from schemalint.verdicts import MEASURED_CHECKS
 from schemalint.verdicts.judge import judge, scope_of
 from schemalint.walk import SchemaTooLarge, check_depth
@@ -47,7 +47,9 @@ _FILES_PER_WORKER = 32
 if TYPE_CHECKING:
     from schemalint.measure.plan import Goal
     from schemalint.measure.probe import Measurement, Prober
-_SKIPPED_FOLDERS = {"node_modules", "__pycache__", "site-packages"}
+
+SettingsFor = Callable[[Path], Settings]
+"""The settings for one file: each file may sit under its own config."""
 
 
 class PathNotFound(FileNotFoundError):
@@ -135,6 +137,9 @@ class FileReport:
     baseline: FileBaseline | None = None
     worst: WorstStep | None = None
     """The slowest measured step, when measured."""
+    suppressed: list[Finding] = field(default_factory=list)
+    """Findings a ``$comment`` or a pointer in per-file-ignores silenced: reported, never
+    counted for the exit code or the risk. Their ``suppressed`` field says why."""
     risk: risk.Risk = field(init=False)
 
     def __post_init__(self) -> None:
@@ -157,6 +162,7 @@ class FileReport:
                 "risk": self.risk.to_json(),
                 "metrics": self.metrics,
                 "findings": [finding.to_json() for finding in self.findings],
+                "suppressed": [finding.to_json() for finding in self.suppressed],
             }
             | ({"measurement": self._measurement_json()} if self.measurement else {})
             | ({"baseline": self._baseline_json()} if self.baseline else {})
@@ -193,6 +199,24 @@ class Report:
     files: list[FileReport]
     baseline: str | None = None
     """What the files were compared with (a git ref or a JSON report), if anything."""
+    skipped: list[str] = field(default_factory=list)
+    """Files a folder walk found that are neither schemas nor tool lists (package.json)."""
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [finding for report in self.files for finding in report.suppressed]
+
+    def notes(self) -> str:
+        """What a summary adds about findings and files left out, so nothing goes silently:
+        "2 suppressed; skipped 3 files that are not schemas." (empty when none)."""
+        notes = [f"{len(self.suppressed)} suppressed"] if self.suppressed else []
+        notes += [self.skipped_note()] if self.skipped else []
+        return "; ".join(notes).capitalize() + "." if notes else ""
+
+    def skipped_note(self) -> str:
+        if len(self.skipped) == 1:
+            return "skipped 1 file that is not a schema"
+        return f"skipped {len(self.skipped)} files that are not schemas"
 
     @property
     def findings(self) -> list[Finding]:
@@ -230,42 +254,114 @@ class Report:
         }
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders recursively, keeping JSON and YAML files, skipping hidden ones."""
+def _settings_for(settings: Settings | SettingsFor) -> SettingsFor:
+    return settings if callable(settings) else lambda _: settings
+
+
+def expand_paths(
+    paths: Iterable[Path], settings: Settings | SettingsFor | None = None
+) -> Iterator[Path]:
+    """Files as given; folders recursively, keeping JSON and YAML files, skipping hidden
+    ones and what the nearest config's ``exclude`` and ``extend-exclude`` name."""
+    for path, _ in find_files(paths, settings or Settings()):
+        yield path
+
+
+def find_files(
+    paths: Iterable[Path], settings: Settings | SettingsFor
+) -> Iterator[tuple[Path, bool]]:
+    """``expand_paths`` with, for each file, whether a folder walk found it: such a file is
+    skipped, not reported, when it is no schema (a package.json beside the schemas)."""
+    settings_for = _settings_for(settings)
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                if is_checked(candidate.relative_to(path)) and candidate.is_file():
-                    yield candidate
+            for candidate in _walk(path, settings_for):
+                yield candidate, True
         elif path.exists():
-            yield path
+            yield path, False
         else:
             raise PathNotFound(f"{path}: no such file or directory")
 
 
-def is_checked(relative: PurePath) -> bool:
-    """Whether a file at ``relative`` inside a given folder is checked: a JSON or YAML file,
-    not hidden, not under a hidden or vendored folder."""
-    if any(p.startswith(".") or p in _SKIPPED_FOLDERS for p in relative.parts):
+def _walk(folder: Path, settings_for: SettingsFor) -> list[Path]:
+    """The checked files under ``folder``, in path order, never entering a skipped folder
+    (a .venv or node_modules may hold more files than the project)."""
+    found = []
+    for where, folders, names in os.walk(folder):
+        here = Path(where)
+        folders[:] = [
+            name
+            for name in folders
+            if is_checked(PurePath(name), folder=True, names=())
+            and not settings_for(here / name).excludes(here / name, folder)
+        ]
+        found += [
+            here / name
+            for name in names
+            if is_checked((here / name).relative_to(folder), names=())
+            and not settings_for(here / name).excludes(here / name, folder)
+        ]
+    return sorted(found)
+
+
+def is_checked(
+    relative: PurePath, folder: bool = False, names: tuple[str, ...] = DEFAULT_EXCLUDE
+) -> bool:
+    """Whether a file (or ``folder``) at ``relative`` inside a walked folder is checked: a
+    JSON or YAML file, not hidden, not under a hidden folder or one ``names`` excludes."""
+    if any(p.startswith(".") for p in relative.parts) or excluded_name(relative, names):
         return False
-    return relative.suffix.lower() in SCHEMA_SUFFIXES
+    return folder or relative.suffix.lower() in SCHEMA_SUFFIXES
 
 
 def check_paths(
     paths: Iterable[Path],
-    settings: Settings,
+    settings: Settings | SettingsFor,
     jobs: int | None = None,
     prober: Prober | None = None,
 ) -> Report:
-    """Check every file; with many files, spread them over ``jobs`` processes (default: CPUs).
-    With a ``prober`` every schema is also measured, one file at a time."""
-    files = list(expand_paths(paths))
+    """Check every file, each with its settings; with many files, spread them over ``jobs``
+    processes (default: CPUs). With a ``prober`` every schema is also measured, one file at a
+    time. Files a folder walk found that are no schemas are counted as skipped."""
+    settings_for = _settings_for(settings)
+    found = list(find_files(paths, settings_for))
+    files = [path for path, _ in found]
+    each = [settings_for(path) for path in files]
+    walked = [was_walked for _, was_walked in found]
     workers = min(jobs or os.cpu_count() or 1, len(files) // _FILES_PER_WORKER)
     if workers < 2 or prober is not None:
-        return Report([check_file(path, settings, prober) for path in files])
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return Report(list(pool.map(check_file, files, itertools.repeat(settings), chunksize=16)))
+        results = [_check_found(*item, prober) for item in zip(files, each, walked, strict=True)]
+    else:
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_check_found, files, each, walked, chunksize=16))
+    return Report(
+        [result for result in results if result is not None],
+        skipped=[str(path) for path, result in zip(files, results, strict=True) if result is None],
+    )
+
+
+def _check_found(
+    path: Path, settings: Settings, walked: bool, prober: Prober | None = None
+) -> FileReport | None:
+    """``check_file``; None for a file a folder walk found that is neither a schema nor a
+    tool list. Named on the command line, such a file is an SL000 error."""
+    document = read_document(path, settings.max_file_size)
+    return (
+        check_walked(document, settings, prober)
+        if walked
+        else check_loaded(document, settings, prober)
+    )
+
+
+def check_walked(
+    document: Document | LoadError, settings: Settings, prober: Prober | None = None
+) -> FileReport | None:
+    """``check_loaded`` for a file a folder walk found: None when it is neither a schema nor
+    a tool list (a file that cannot be parsed is still reported: it may be a broken schema)."""
+    if isinstance(document, Document) and not looks_like_schema(document.data):
+        return None
+    return check_loaded(document, settings, prober)
 
 
 def check_file(path: Path, settings: Settings, prober: Prober | None = None) -> FileReport:
@@ -337,8 +433,14 @@ def check_document(
             raise
         reason = f"cannot analyse this file: {blamed}"
     else:
-        findings = _place(violations, document, normalised, settings)
-        return FileReport(document.path, kind, findings, metrics, measurement, worst=worst)
+        findings, suppressed = split_suppressed(
+            _place(violations, document, normalised, settings),
+            document.data,
+            settings.ignored_pointers(document.path),
+        )
+        return FileReport(
+            document.path, kind, findings, metrics, measurement, worst=worst, suppressed=suppressed
+        )
     failure = LoadError(document.path, reason)
     return FileReport(document.path, kind, _input_error(failure, settings))
 
@@ -447,6 +549,8 @@ def _place(
             message=violation.message,
             line=position.line if position else None,
             column=position.column if position else None,
+            end_line=position.end_line if position else None,
+            end_column=position.end_column if position else None,
             fix=violation.fix,
             evidence=violation.evidence,
             measured=violation.measured,

@@ -53,13 +53,13 @@ def fingerprint(
         across = union is not None and not jp.within(union, tool.pointer)
         anchor = "tools" if across else f"tool:{tool.name}"
         inner = pointer[len(tool.pointer) :]
-        subject = canonical(_resolve(data, pointer), _role(pointer))
+        subject = canonical(_value(data, pointer), _role(pointer))
     elif tools:
         anchor, inner = "tools", pointer
         subject = sorted(t.name for t in tools)
     else:
         anchor, inner = "schema", pointer
-        subject = canonical(_resolve(data, pointer), _role(pointer))
+        subject = canonical(_value(data, pointer), _role(pointer))
     key = json.dumps([SCHEME, code, anchor, inner, subject], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:_LENGTH]
 
@@ -104,13 +104,7 @@ def _role(pointer: str) -> str:
     return role
 
 
-def _resolve(data: Any, pointer: str) -> Any:
+def _value(data: Any, pointer: str) -> Any:
     """The value at ``pointer``; None where the file has none (a finding on a missing key)."""
-    for token in jp.split(pointer):
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return None
-    return data
+    value = jp.resolve(data, pointer)
+    return None if value is jp.MISSING else value

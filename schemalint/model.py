@@ -108,9 +108,15 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     measured: dict[str, str] | None = None
     """The measured verdict on a static prediction (``check --measure``)."""
+    end_line: int | None = None
+    end_column: int | None = None
+    """Where the value at ``pointer`` ends, exclusive (see :class:`SourcePosition`)."""
     fingerprint: str | None = None
     """The finding's identity across edits (``schemalint.fingerprint``), for baselines."""
     baseline_state: BaselineState | None = None
+    suppressed_by: str | None = None
+    """Why the finding does not count, when suppressed: ``"$comment"`` (in the schema) or
+    ``"per-file-ignores"`` (a pointer entry in the config)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -130,13 +136,20 @@ class Finding:
             data["evidence"] = self.evidence
         if self.measured:
             data["measured"] = self.measured
+        if self.suppressed_by is not None:
+            data["reason"] = self.suppressed_by
         return data
 
 
 @dataclass(frozen=True)
 class SourcePosition:
+    """Where a value starts (1-based); where it ends, when the parser says, is exclusive, as in
+    SARIF: ``end_column`` is the column just past its last character."""
+
     line: int
     column: int
+    end_line: int | None = None
+    end_column: int | None = None
 
 
 @dataclass(frozen=True)

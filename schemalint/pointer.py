@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+MISSING: Any = object()
+"""What :func:`resolve` gives where the document has no value."""
+
 
 def escape(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
@@ -33,3 +38,20 @@ def rebase(pointer: str, old_prefix: str, new_prefix: str) -> str | None:
     if pointer.startswith(old_prefix + "/"):
         return new_prefix + pointer[len(old_prefix) :]
     return None
+
+
+def resolve(data: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in ``data``; :data:`MISSING` where there is none."""
+    return descend(data, split(pointer))
+
+
+def descend(data: Any, tokens: list[str]) -> Any:
+    """The value that ``tokens`` (a split pointer) lead to; :data:`MISSING` where none."""
+    for token in tokens:
+        if isinstance(data, dict) and token in data:
+            data = data[token]
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return MISSING
+    return data

@@ -150,7 +150,8 @@ def test_unreadable_path_is_a_finding_not_a_crash(tmp_path: Path) -> None:
     folder = tmp_path / "dir.json"
     folder.mkdir()
     result = runner.invoke(app, ["check", str(folder)])
-    assert result.exit_code == 0  # an empty folder holds nothing to check
+    assert result.exit_code == 2  # an empty folder holds nothing to check: said, not "All clear"
+    assert "no schema files found" in result.stderr
 
 
 def test_the_cli_never_prints_a_traceback(tmp_path: Path) -> None:

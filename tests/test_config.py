@@ -102,3 +102,20 @@ def test_unreadable_toml_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.schemalint\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot read config"):
         load_settings(start=tmp_path)
+
+
+def test_exclude_must_be_a_list_of_globs(tmp_path: Path) -> None:
+    project(tmp_path, 'extend-exclude = "generated"\n')
+    with pytest.raises(ConfigError, match="extend-exclude must be a list of globs"):
+        load_settings(start=tmp_path)
+
+
+def test_a_pointer_key_in_per_file_ignores_keeps_the_rule_on_for_the_file(tmp_path: Path) -> None:
+    """``glob#/pointer`` suppresses at one subschema; only a plain glob turns a rule off."""
+    project(
+        tmp_path, '[tool.schemalint.per-file-ignores]\n"schemas/*.json#/properties" = ["SL2"]\n'
+    )
+    settings = load_settings(start=tmp_path)
+    target = str(tmp_path / "schemas" / "seed.json")
+    assert "SL201" in settings.enabled_codes(target)
+    assert settings.ignored_pointers(target) == {"/properties": frozenset({"SL2"})}

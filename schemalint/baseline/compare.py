@@ -27,7 +27,7 @@ def compare(report: Report, baseline: Baseline) -> Report:
     matched, removed = _follow_moves(report, baseline)
     files = [_compare_file(file, matched.get(file.path)) for file in report.files]
     files += [_removed(before) for before in removed]
-    return Report(files, baseline.label)
+    return Report(files, baseline.label, skipped=report.skipped)
 
 
 def _follow_moves(
@@ -80,7 +80,14 @@ def _compare_file(file: FileReport, before: FileReport | None) -> FileReport:
         **_worst_steps(before.worst if before else None, file.worst),
     )
     return FileReport(
-        file.path, file.kind, findings, file.metrics, file.measurement, was, worst=file.worst
+        file.path,
+        file.kind,
+        findings,
+        file.metrics,
+        file.measurement,
+        was,
+        worst=file.worst,
+        suppressed=file.suppressed,
     )
 
 

@@ -14,7 +14,7 @@ from schemalint.baseline import BaselineError
 from schemalint.baseline import git as vcs
 from schemalint.baseline.compare import Baseline
 from schemalint.config import Settings
-from schemalint.engine import FileReport, Report, WorstStep, check_loaded, is_checked
+from schemalint.engine import FileReport, Report, WorstStep, check_loaded, check_walked, is_checked
 from schemalint.load.reader import parse_document
 from schemalint.model import Applicability, Finding, Fix, Severity
 
@@ -55,10 +55,15 @@ def from_ref(
                 continue
             label = file.path if was == now else _label(revision, was, given)
             baseline.files[file.path] = _check_at(revision, was, label, settings, prober, file)
+    seen.update(vcs.relative(revision, Path(path)) for path in report.skipped)
     for name in sorted(at_ref - seen):
         if any(_checked_under(name, spec) for path, spec in given if path.is_dir()):
             label = _label(revision, name, given)
-            baseline.removed.append(_check_at(revision, name, label, settings))
+            raw = vcs.read_at(revision, name)
+            suffix = PurePosixPath(name).suffix
+            document = parse_document(label, raw, suffix, settings.max_file_size)
+            if (before := check_walked(document, settings)) is not None:  # not a package.json
+                baseline.removed.append(before)
     return baseline
 
 

@@ -63,6 +63,82 @@ class NormalisedSchema:
         return pointer
 
 
+_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+
+
+def looks_like_schema(data: Any) -> bool:
+    """Whether a file a folder walk found is worth checking: a tools list, or an object with
+    a JSON Schema keyword of the right shape. Cheap and strict, so that package.json
+    (``"type": "module"``), docker-compose.yml or a config naming its own ``$schema`` is
+    skipped rather than reported as a broken schema; a file named explicitly is always
+    checked."""
+    if isinstance(data, bool):
+        return True
+    if isinstance(data, list):
+        return _looks_like_tools(data)
+    if not isinstance(data, dict):
+        return False
+    result = data.get("result")
+    if _looks_like_tools(data.get("tools")) or (
+        isinstance(result, dict) and _looks_like_tools(result.get("tools"))
+    ):
+        return True
+    return any(
+        keyword in data and shape(data[keyword]) for keyword, shape in _KEYWORD_SHAPES.items()
+    )
+
+
+def _looks_like_tools(entries: Any) -> bool:
+    return isinstance(entries, list) and any(
+        isinstance(entry, dict)
+        and (
+            isinstance(entry.get("function"), dict)
+            or "input_schema" in entry
+            or "inputSchema" in entry
+            or ("parameters" in entry and "name" in entry)
+        )
+        for entry in entries
+    )
+
+
+def _is_schema(value: Any) -> bool:
+    return isinstance(value, dict | bool)
+
+
+def _are_schemas(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(map(_is_schema, value))
+
+
+def _maps_schemas(value: Any) -> bool:
+    return isinstance(value, dict) and all(map(_is_schema, value.values()))
+
+
+def _is_type(value: Any) -> bool:
+    names = value if isinstance(value, list) else [value]
+    return bool(names) and all(isinstance(name, str) and name in _TYPES for name in names)
+
+
+_KEYWORD_SHAPES: dict[str, Any] = {
+    "$schema": lambda v: isinstance(v, str) and "json-schema.org" in v,
+    "$ref": lambda v: isinstance(v, str),
+    "type": _is_type,
+    "properties": _maps_schemas,
+    "patternProperties": _maps_schemas,
+    "$defs": _maps_schemas,
+    "definitions": _maps_schemas,
+    "additionalProperties": _is_schema,
+    "items": _is_schema,
+    "prefixItems": _are_schemas,
+    "anyOf": _are_schemas,
+    "oneOf": _are_schemas,
+    "allOf": _are_schemas,
+    "not": _is_schema,
+    "enum": lambda v: isinstance(v, list),
+    "const": lambda v: True,
+    "required": lambda v: isinstance(v, list) and all(isinstance(n, str) for n in v),
+}
+
+
 def normalise(data: Any) -> NormalisedSchema:
     if isinstance(data, bool):
         return NormalisedSchema("json-schema", data)

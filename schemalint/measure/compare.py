@@ -362,7 +362,9 @@ class Comparer:
             except EngineUnavailable as error:
                 self.skipped[name] = ("", str(error))
                 continue
-            self.probers[name] = EngineProber(settings, engine, progress)
+            # Each engine gets a budget of its own, from when its measurement starts.
+            own_clock = replace(settings, started=None)
+            self.probers[name] = EngineProber(own_clock, engine, progress)
             self.skipped[name] = (version, "")
         self.setup_seconds: dict[str, float] = {}
 
@@ -440,8 +442,8 @@ class ComparingProber(Prober):
         self.comparer = Comparer(settings, engines, progress)
         self.rewrite = rewrite
 
-    def prepare(self) -> float:
-        seconds = super().prepare()
+    def prepare(self, wait: bool = True) -> float:
+        seconds = super().prepare(wait)
         self.comparer.prepare()
         return seconds
 

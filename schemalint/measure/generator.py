@@ -22,8 +22,9 @@ from schemalint.analysis import Analysis, required_names
 from schemalint.measure import vocabulary
 from schemalint.measure.patterns import PatternWriter, search
 from schemalint.measure.shapes import ArrayShape, ObjectShape
-from schemalint.measure.subschemas import MISSING, Checker, Tree
+from schemalint.measure.subschemas import Checker, Tree
 from schemalint.measure.values import StringWriter, number_value
+from schemalint.pointer import MISSING
 from schemalint.walk import UNIONS, Node
 
 _SOFT_DEPTH = 6

@@ -7,9 +7,11 @@ import functools
 import json
 import os
 import statistics
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -77,6 +79,9 @@ class MeasureSettings:
     """Random walks after the instance walks, while budget remains (seeds seed+1, seed+2, …)."""
     random_steps: int = 120
     config: EnforcerConfig = field(default_factory=EnforcerConfig)
+    started: float | None = None
+    """``time.perf_counter()`` when the command started: the first measurement's budget runs
+    from there, so that start-up and loading the tokenizer are inside it (None: from the call)."""
 
 
 @dataclass(frozen=True)
@@ -368,12 +373,16 @@ class Prober:
         ``MeasureSettings.compile_budget``)."""
         self._tokenizer: Tokenizer | None = None
         self._data: Any = None
+        self._loading: Future[Any] | None = None
+        """The engine's per-tokenizer data, once :meth:`prepare` has loaded it."""
         self.user_instances = self._read_instances()
         """The ``--instance`` file's instances, labelled ``FILE:LINE`` (None: generated)."""
         self.fixed_instances: list[tuple[str, Any]] | None = None
         """When set, the instances every measurement walks (rewrite's before/after)."""
         self.walker = Walker()
         """The worker every walk runs in, kept from walk to walk until :meth:`close`."""
+        self._clock_started = settings.started
+        """Where the next measurement's budget starts, when not at the call (used once)."""
 
     def __enter__(self) -> Prober:
         return self
@@ -389,14 +398,42 @@ class Prober:
         report = self.progress
         return None if report is None else functools.partial(report, label)
 
-    def prepare(self) -> float:
-        """Load what every walk needs; returns the seconds it took (0 when already loaded)."""
-        if self._tokenizer is not None:
-            return 0.0
+    def prepare(self, wait: bool = True) -> float:
+        """Load what every walk needs; returns the seconds it took (0 when already loaded).
+
+        With ``wait=False`` only the tokenizer loads here (its errors still come at once) and
+        the engine's data loads in the background: importing LMFE imports torch, seconds that
+        a budget must be able to cut short, so the first measurement waits for the data only
+        while its budget lasts."""
         started = time.perf_counter()
-        self._tokenizer = load_tokenizer(self.settings.tokenizer)
-        self._data = self._prepare_engine(self._tokenizer)
+        if self._tokenizer is None:
+            self._tokenizer = load_tokenizer(self.settings.tokenizer)
+            self._loading = Future()
+            if wait:
+                self._load(self._tokenizer, self._loading)
+            else:
+                loader = (self._tokenizer, self._loading)
+                threading.Thread(target=self._load, args=loader, daemon=True).start()
+        if wait:
+            self._ready(None)
         return time.perf_counter() - started
+
+    def _load(self, tokenizer: Tokenizer, loading: Future[Any]) -> None:
+        try:
+            loading.set_result(self._prepare_engine(tokenizer))
+        except BaseException as error:  # raised again where the data is awaited
+            loading.set_exception(error)
+
+    def _ready(self, deadline: float | None) -> bool:
+        """Whether the engine's data has loaded, waiting for it until ``deadline`` (None: for as
+        long as it takes); raises what loading it raised."""
+        assert self._loading is not None, "prepare() first"
+        timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())
+        try:
+            self._data = self._loading.result(timeout)
+        except TimeoutError:
+            return False
+        return True
 
     # The three hooks below are where another engine plugs in (schemalint.measure.compare).
 
@@ -422,13 +459,17 @@ class Prober:
         random walks. ``tools`` (pointer, name) are the tools of a tool list (default: the
         branches of a union of calls told apart by ``name``); ``goals`` are pointers the plan
         must reach first, such as those of static findings."""
-        started = time.perf_counter()
-        setup = self.prepare()
+        started = time.perf_counter() if self._clock_started is None else self._clock_started
+        self._clock_started = None
+        setting_up = time.perf_counter()
+        self.prepare(wait=False)
         assert self._tokenizer is not None
-        # Keep back a little for start-up and the report, so the command ends within budget.
+        # Keep back a little for the report and the exit, so the command ends within budget.
         margin = min(0.5, self.settings.budget * 0.05)
         deadline = started + self.settings.budget - margin
         budget = Budget(deadline, self.settings.step_budget, self.compile_budget)
+        ready = self._ready(deadline)
+        setup = time.perf_counter() - setting_up
         measurement = Measurement(
             tokenizer=self._tokenizer.name,
             vocab_size=self._tokenizer.vocab_size,
@@ -438,6 +479,10 @@ class Prober:
         )
         tools = tool_branches(analysis) if tools is None else tools
         instances = self._instances(analysis, tools, goals or [])
+        if not ready:  # set-up took the whole budget: every walk is left out
+            measurement.left_out = tuple(label for label, *_ in instances)
+            measurement.coverage = coverage(analysis, tools or None, set())
+            return measurement
         walked = self._walk_instances(measurement, analysis, instances, budget)
         if walked == len(instances) and self._planned():
             again = self._replan(analysis, tools, measurement)

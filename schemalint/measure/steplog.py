@@ -14,8 +14,11 @@ import struct
 import time
 from typing import Any
 
+_HEADER = struct.Struct("<qdd")
+"""The log's header: how many records the worker has written, and when it finished compiling
+the schema and how long that took (both negative until it has)."""
 _COUNT = struct.Struct("<q")
-"""The log's header: how many records the worker has written."""
+_COMPILE = struct.Struct("<dd")
 _RECORD = struct.Struct("<qqqqd?dd")
 """offset, token (-1: none), length, allowed, seconds, accepted, cpu seconds, written at."""
 
@@ -32,7 +35,7 @@ class StepLog:
 
     def __init__(self, context: Any, capacity: int) -> None:
         self.capacity = capacity
-        self._memory = context.RawArray("b", _COUNT.size + capacity * _RECORD.size)
+        self._memory = context.RawArray("b", _HEADER.size + capacity * _RECORD.size)
         self._written = 0
         """Worker side: records written."""
         self._nudged = time.perf_counter()
@@ -44,16 +47,27 @@ class StepLog:
 
     def clear(self) -> None:
         """Start a new walk's log (each side, before the walk: the worker waits for its job)."""
-        _COUNT.pack_into(self._memory, 0, 0)
+        _HEADER.pack_into(self._memory, 0, 0, -1.0, -1.0)
         self._written = self._read = 0
         self._nudged = time.perf_counter()
         self.written_at = 0.0
+
+    def compiled(self, seconds: float) -> None:
+        """Record that the schema is compiled (worker side): written here rather than sent, so
+        the caller is not woken while the first step is timed."""
+        _COMPILE.pack_into(self._memory, _COUNT.size, time.perf_counter(), seconds)
+
+    def compile_ended(self) -> tuple[float, float] | None:
+        """When the worker finished compiling (``time.perf_counter()``) and how long it took;
+        None while it has not (caller side)."""
+        at, seconds = _COMPILE.unpack_from(self._memory, _COUNT.size)
+        return None if seconds < 0 else (at, seconds)
 
     def write(self, record: Record) -> bool:
         """Append a step (worker side); True when the caller is due a nudge."""
         offset, token, length, allowed, seconds, accepted, cpu = record
         at = time.perf_counter()
-        where = _COUNT.size + self._written * _RECORD.size
+        where = _HEADER.size + self._written * _RECORD.size
         fields = (offset, -1 if token is None else token, length, allowed, seconds, accepted)
         _RECORD.pack_into(self._memory, where, *fields, cpu, at)
         self._written += 1
@@ -68,7 +82,8 @@ class StepLog:
         (written,) = _COUNT.unpack_from(self._memory, 0)
         records: list[Record] = []
         for index in range(self._read, written):
-            *fields, cpu, at = _RECORD.unpack_from(self._memory, _COUNT.size + index * _RECORD.size)
+            where = _HEADER.size + index * _RECORD.size
+            *fields, cpu, at = _RECORD.unpack_from(self._memory, where)
             offset, token, length, allowed, seconds, accepted = fields
             records.append(
                 (offset, None if token < 0 else token, length, allowed, seconds, accepted, cpu)

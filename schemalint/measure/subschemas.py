@@ -63,8 +63,8 @@ class Tree:
         found = self.analysis.by_pointer.get(pointer)
         if found is not None:
             return found
-        value = _descend(node.schema, [str(t) for t in tokens])
-        if value is MISSING:
+        value = jp.descend(node.schema, [str(t) for t in tokens])
+        if value is jp.MISSING:
             return None
         return Node(pointer, value, node.pointer, str(tokens[0]), tokens[-1])
 
@@ -80,8 +80,8 @@ class Tree:
         found = self.analysis.by_pointer.get(pointer)
         if found is not None:
             return found
-        schema = _descend(self.analysis.schema, jp.split(pointer))
-        return None if schema is MISSING else Node(pointer, schema)
+        schema = jp.descend(self.analysis.schema, jp.split(pointer))
+        return None if schema is jp.MISSING else Node(pointer, schema)
 
     def follow(self, node: Node) -> Node:
         """``node`` with its ``$ref`` chain followed, recursive references included."""
@@ -93,18 +93,3 @@ class Tree:
             seen.add(target.pointer)
             node = target
         return node
-
-
-MISSING = object()
-"""What a pointer that leads nowhere resolves to: a marker no schema value can equal."""
-
-
-def _descend(value: Any, tokens: list[str]) -> Any:
-    for token in tokens:
-        if isinstance(value, dict) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return MISSING
-    return value

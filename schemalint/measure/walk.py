@@ -154,6 +154,11 @@ def lmfe_subject(data: Any, schema: Any, config: EnforcerConfig) -> Subject:
     )
 
 
+#: How often the caller looks whether the worker has finished compiling: the worker records it
+#: in the log instead of sending a message, which would wake the caller (on a small machine, on
+#: the worker's own core) while the first step is timed.
+COMPILE_CHECK_SECONDS = 0.05
+
 #: Step records a worker's log holds at least: a walk needing more starts a bigger worker.
 _LOG_CAPACITY = 4096
 
@@ -290,29 +295,37 @@ def _collect(
     """Read the worker's messages into ``result`` until the walk ends; False when it did not
     end by itself (the worker died, or was abandoned at a budget)."""
     last = time.perf_counter()  # when the worker last showed progress (started, compiled, a step)
-    compiling = True  # the worker's first message ends its compile
+    compiling = True
     while True:
+        if compiling and (ended := _compile_ended(log, result)) is not None:
+            compiling, last = False, max(last, ended)
         allowance = budget.step_seconds + (budget.compile_seconds if compiling else 0.0)
         remaining = budget.remaining()
         step_left = last + allowance - time.perf_counter()
-        if min(step_left, remaining) > 0 and receiver.poll(min(step_left, remaining)):
+        wait = min(step_left, remaining)
+        if compiling:  # the worker records the end of its compile without waking us: look
+            wait = min(wait, COMPILE_CHECK_SECONDS)
+        if wait > 0 and receiver.poll(wait):
             try:
                 message = receiver.recv()
             except EOFError:
                 _read_steps(log, result, progress)
                 result.outcome, result.detail = "error", "the enforcer worker died"
                 return False
-            compiling = False
-            if message[0] == "compiled":
-                last = time.perf_counter()
-                _, result.compile_seconds, result.compile_warnings = message
+            if message[0] == "compiled":  # sent only with warnings: they do not fit the log
+                result.compile_warnings = message[1]
             elif _read_steps(log, result, progress):  # a nudge, or the end
                 last = log.written_at
             if message[0] == "end":
+                _compile_ended(log, result)
                 _, result.outcome, result.detail, generated = message
                 result.text = generated if generated is not None else result.text
                 return True
             continue
+        if compiling and (
+            _compile_ended(log, result) is not None or min(step_left, remaining) > wait
+        ):
+            continue  # compiled meanwhile (the step allowance runs from then), or time is left
         if _read_steps(log, result, progress):  # written since the last nudge
             last = log.written_at
             if remaining > 0:
@@ -329,6 +342,16 @@ def _collect(
         else:
             result.detail = spent
         return False
+
+
+def _compile_ended(log: StepLog, result: WalkResult) -> float | None:
+    """When the worker finished compiling the schema, its compile time put in ``result``;
+    None while it has not."""
+    ended = log.compile_ended()
+    if ended is None:
+        return None
+    at, result.compile_seconds = ended
+    return at
 
 
 def _read_steps(log: StepLog, result: WalkResult, progress: Progress | None) -> bool:
@@ -386,7 +409,7 @@ def _longest_continuation(
     return None
 
 
-def _compile(sender: Connection, subject: Subject) -> Matcher | None:
+def _compile(sender: Connection, log: StepLog, subject: Subject) -> Matcher | None:
     """The schema's matcher, its compile time and warnings reported; None (reported) if the
     engine refuses."""
     started = time.perf_counter()
@@ -398,7 +421,9 @@ def _compile(sender: Connection, subject: Subject) -> Matcher | None:
         detail = f"{subject.engine.name} cannot compile the schema: {type(error).__name__}: {first}"
         sender.send(("end", "error", detail, None))
         return None
-    sender.send(("compiled", time.perf_counter() - started, tuple(warnings)))
+    log.compiled(time.perf_counter() - started)
+    if warnings:
+        sender.send(("compiled", tuple(warnings)))
     return matcher
 
 
@@ -527,7 +552,7 @@ def _instance_worker(
     tokens: list[int],
     offsets: list[int],
 ) -> None:
-    matcher = _compile(sender, subject)
+    matcher = _compile(sender, log, subject)
     if matcher is None:
         return
     eos = subject.eos
@@ -576,7 +601,7 @@ def _instance_worker(
 def _random_worker(
     sender: Connection, log: StepLog, subject: Subject, seed: int, max_steps: int
 ) -> None:
-    matcher = _compile(sender, subject)
+    matcher = _compile(sender, log, subject)
     if matcher is None:
         return
     chooser = random.Random(seed)

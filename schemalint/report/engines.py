@@ -7,10 +7,10 @@ import statistics
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from schemalint.measure.compare import Comparison, EngineRun, worst_label
 from schemalint.measure.probe import percentile
+from schemalint.report.tables import print_table
 
 _POINTER_ROWS = 8
 ENGINE_COLUMNS = (
@@ -87,23 +87,11 @@ def pointer_rows(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
 def render_comparison(console: Console, comparison: Comparison) -> None:
     """The numbers as a table; each engine's outcome on a line of its own below it, so the
     table fits 80 columns."""
-    table = Table(title="engines, same walks", title_justify="left", box=None, padding=(0, 1))
-    for column in ENGINE_COLUMNS[:-1]:
-        table.add_column(column, justify="left" if column == "engine" else "right", no_wrap=True)
+    rows = [engine_row(run)[:-1] for run in comparison.runs]
+    print_table(console, "engines, same walks", ENGINE_COLUMNS[:-1], rows)
     for run in comparison.runs:
-        table.add_row(*(escape(cell) for cell in engine_row(run)[:-1]))
-    console.print(table)
-    for run in comparison.runs:
-        console.print(
-            f" {escape(run.name)}: {escape(outcome(run))}", overflow="ellipsis", no_wrap=True
-        )
-    names, rows = pointer_rows(comparison)
-    if rows:
-        pointers = Table(title="worst step per pointer, ms", title_justify="left", box=None)
-        pointers.add_column("pointer")
-        for name in names:
-            pointers.add_column(name, justify="right")
-        for row in rows:
-            pointers.add_row(*(escape(cell) for cell in row))
-        console.print(pointers)
+        console.print(f" {escape(run.name)}: {escape(outcome(run))}")
+    names, pointers = pointer_rows(comparison)
+    if pointers:
+        print_table(console, "worst step per pointer, ms", ["pointer", *names], pointers)
     console.print(f"[bold]recommendation:[/] {escape(comparison.recommendation())}")

@@ -14,6 +14,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "files": len(report.files),
         "findings": len(report.findings),
         "by_severity": report.by_severity(),
+        "suppressed": len(report.suppressed),
+        "skipped": report.skipped,
     }
     if report.baseline is not None:
         summary["baseline"] = {

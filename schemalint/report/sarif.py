@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote, urljoin
 
 from schemalint import __version__
+from schemalint.docs import PAGES_BASE_URL, PROJECT_URL, rule_page
 from schemalint.engine import Report
 from schemalint.fingerprint import SCHEME
 from schemalint.model import BaselineState, Finding, Severity
+from schemalint.report.markdown import rule_url
 from schemalint.rules import RULES
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+#: Result locations are relative to this base, which the run maps to the repository root:
+#: GitHub code scanning matches them to files in the checkout.
+SRCROOT = "%SRCROOT%"
 _LEVEL = {
     Severity.CRITICAL: "error",
     Severity.HIGH: "error",
@@ -35,26 +42,26 @@ _BASELINE_STATE = {
 }
 
 
-def to_sarif(report: Report) -> dict[str, Any]:
+def help_uri(code: str) -> str:
+    """The rule's page, absolute: ``SCHEMALINT_RULES_URL`` when set, else the repository's."""
+    return urljoin(PAGES_BASE_URL, rule_url(code))
+
+
+def repository_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with a ``.git`` (a folder, or a file in a
+    worktree or submodule); ``start`` itself outside a repository."""
+    start = start.resolve()
+    return next((folder for folder in (start, *start.parents) if (folder / ".git").exists()), start)
+
+
+def to_sarif(report: Report, root: Path | None = None) -> dict[str, Any]:
+    """``root``: what locations are relative to; by default the repository of the working
+    folder."""
+    root = repository_root(Path.cwd()) if root is None else root.resolve()
     codes = list(RULES)
-    rules = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.summary},
-            "help": {"text": f"Run `schemalint rule {rule.code}` for the full page."},
-            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {
-                "tags": ["schemalint", rule.code[:3]],
-                "problem.severity": _LEVEL[rule.severity],
-                "security-severity": _SECURITY_SEVERITY[rule.severity],
-            },
-        }
-        for rule in RULES.values()
-    ]
+    rules = [_rule(code) for code in codes]
     fixed = [f for file in report.files if file.baseline for f in file.baseline.fixed]
-    results = [_result(finding, codes) for finding in [*report.findings, *fixed]]
+    results = [_result(finding, codes, root) for finding in [*report.findings, *fixed]]
     return {
         "version": "2.1.0",
         "$schema": SCHEMA_URI,
@@ -65,19 +72,58 @@ def to_sarif(report: Report) -> dict[str, Any]:
                         "name": "schemalint",
                         "version": __version__,
                         "semanticVersion": __version__,
+                        "informationUri": PROJECT_URL,
                         "rules": rules,
                     }
                 },
+                "originalUriBaseIds": {SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "results": results,
             }
         ],
     }
 
 
-def _result(finding: Finding, codes: list[str]) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": finding.path}}
-    if finding.line is not None:
-        physical["region"] = {"startLine": finding.line, "startColumn": finding.column or 1}
+def _rule(code: str) -> dict[str, Any]:
+    rule = RULES[code]
+    page = rule_page(code) or f"{rule.summary}\n\nRun `schemalint rule {code}` for more."
+    return {
+        "id": code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.summary},
+        "helpUri": help_uri(code),
+        "help": {"text": page, "markdown": page},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "tags": ["schemalint", code[:3]],
+            "problem.severity": _LEVEL[rule.severity],
+            "security-severity": _SECURITY_SEVERITY[rule.severity],
+        },
+    }
+
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """A percent-encoded URI reference relative to ``root``; an absolute ``file:`` URI for a
+    file outside it."""
+    absolute = Path(path).resolve()
+    if not absolute.is_relative_to(root):
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(absolute.relative_to(root).as_posix()), "uriBaseId": SRCROOT}
+
+
+def _region(finding: Finding) -> dict[str, int] | None:
+    if finding.line is None:
+        return None
+    region = {"startLine": finding.line, "startColumn": finding.column or 1}
+    if finding.end_line is not None and finding.end_column is not None:
+        region |= {"endLine": finding.end_line, "endColumn": finding.end_column}
+    return region
+
+
+def _result(finding: Finding, codes: list[str], root: Path) -> dict[str, Any]:
+    physical: dict[str, Any] = {"artifactLocation": _artifact(finding.path, root)}
+    if (region := _region(finding)) is not None:
+        physical["region"] = region
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": codes.index(finding.code),

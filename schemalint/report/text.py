@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from schemalint.engine import FileBaseline, FileReport, Report
-from schemalint.model import BaselineState, Finding, Severity
+from schemalint.model import Applicability, BaselineState, Finding, Severity
+from schemalint.report import Options
+from schemalint.report.tables import print_table
 from schemalint.risk import Risk
 
 if TYPE_CHECKING:
@@ -42,23 +44,30 @@ def sparkline(values: list[float], width: int = _CHART_WIDTH) -> str:
     return "".join(_BARS[1 + int((v - low) / span * (len(_BARS) - 2))] for v in logs)
 
 
-def _tail(pointer: str, width: int = 48) -> str:
-    """The end of a long pointer, where the field names are."""
-    return pointer if len(pointer) <= width else "…" + pointer[-(width - 1) :]
+def make_console(stream: TextIO, options: Options) -> Console:
+    """A console that never wraps a line (a terminal folds it, a file keeps it whole), coloured
+    as ``options.color`` says; an explicit choice beats NO_COLOR."""
+    if options.color is None:
+        return Console(file=stream, highlight=False, soft_wrap=True)
+    if options.color:
+        return Console(
+            file=stream,
+            highlight=False,
+            soft_wrap=True,
+            force_terminal=True,
+            no_color=False,
+            color_system="standard",
+        )
+    return Console(file=stream, highlight=False, soft_wrap=True, color_system=None)
+
+
+_MEASURED_COLUMNS = ("pointer", "steps", "allowed med", "allowed max", "ms med", "ms p95", "ms max")
 
 
 def render_measurement(console: Console, measurement: Measurement) -> None:
-    table = Table(
-        title=f"measured with {measurement.tokenizer} ({measurement.vocab_size:,} tokens), "
-        f"LMFE {measurement.lmfe_version}",
-        title_justify="left",
-        box=None,
-    )
-    for column in ("pointer", "steps", "allowed med", "allowed max", "ms med", "ms p95", "ms max"):
-        table.add_column(column, justify="left" if column == "pointer" else "right", no_wrap=True)
-    for row in measurement.pointer_table()[:_TABLE_ROWS]:
-        table.add_row(
-            escape(_tail(measurement.source_pointer(row.pointer) or "/")),
+    rows = [
+        (
+            measurement.source_pointer(row.pointer) or "/",
             str(row.steps),
             f"{row.median_allowed:,.0f}",
             f"{row.max_allowed:,}",
@@ -66,7 +75,13 @@ def render_measurement(console: Console, measurement: Measurement) -> None:
             f"{row.p95_ms:.2f}",
             f"{row.max_ms:,.1f}",
         )
-    console.print(table)
+        for row in measurement.pointer_table()[:_TABLE_ROWS]
+    ]
+    title = (
+        f"measured with {escape(measurement.tokenizer)} ({measurement.vocab_size:,} tokens), "
+        f"LMFE {escape(measurement.lmfe_version)}"
+    )
+    print_table(console, title, _MEASURED_COLUMNS, rows)
     if measurement.coverage is not None:
         console.print(f"  {escape(measurement.coverage.line())}")
     if note := measurement.random_note():
@@ -86,23 +101,29 @@ def _risk(risk: Risk) -> str:
     return f"[{STYLE[risk.level]}]{risk.score} {risk.level.label}[/]"
 
 
-def _print_finding(console: Console, finding: Finding, detail: bool = True) -> None:
+def _print_finding(
+    console: Console, finding: Finding, detail: bool = True, show_fixes: bool = False
+) -> None:
+    """``[*]`` marks a finding ``schemalint rewrite`` fixes by default, as ruff marks what
+    ``--fix`` fixes; the fix itself only with ``show_fixes``."""
     where = f"{finding.line}:{finding.column}" if finding.line else "-"
+    safe = finding.fix is not None and finding.fix.applicability is Applicability.SAFE
     console.print(
-        f"  {where:>7}  [bold]{finding.code}[/] [{STYLE[finding.severity]}]"
-        f"{finding.severity.label:<8}[/] [dim]{escape(finding.pointer or '/')}[/]"
+        f"  {where:>7}  {'[*]' if safe else '   '} [bold]{finding.code}[/] "
+        f"[{STYLE[finding.severity]}]{finding.severity.label:<8}[/] "
+        f"[dim]{escape(finding.pointer or '/')}[/]"
     )
     if not detail:
         return
-    console.print(f"           {escape(finding.message)}")
-    if finding.fix:
+    console.print(f"               {escape(finding.message)}")
+    if show_fixes and finding.fix:
         console.print(
-            f"           [dim]fix ({finding.fix.applicability.value}): "
+            f"               [dim]fix ({finding.fix.applicability.value}): "
             f"{escape(finding.fix.description)}[/]"
         )
 
 
-def _print_against_baseline(console: Console, file: FileReport) -> None:
+def _print_against_baseline(console: Console, file: FileReport, show_fixes: bool) -> None:
     """New findings in full, fixed ones in a line each, unchanged ones only counted."""
     assert file.baseline is not None
     was = file.baseline
@@ -119,7 +140,7 @@ def _print_against_baseline(console: Console, file: FileReport) -> None:
     if new:
         console.print(f"  [bold]new ({len(new)})[/]")
     for finding in new:
-        _print_finding(console, finding)
+        _print_finding(console, finding, show_fixes=show_fixes)
     if was.fixed:
         console.print(f"  [green]fixed ({len(was.fixed)})[/]")
     for finding in was.fixed:
@@ -150,17 +171,34 @@ def _first_what_is_new(report: Report) -> list[FileReport]:
     )
 
 
-def render(report: Report, stream: TextIO) -> None:
-    console = Console(file=stream, highlight=False, soft_wrap=True)
+def fixes_line(findings: list[Finding], show_fixes: bool) -> str | None:
+    """What ``schemalint rewrite`` would fix, as ruff's ``[*] N fixable`` line says it."""
+    counts = Counter(finding.fix.applicability for finding in findings if finding.fix)
+    if not counts:
+        return None
+    parts = []
+    if safe := counts[Applicability.SAFE]:
+        parts.append(f"[*] {safe} fixable with `schemalint rewrite`")
+    if unsafe := counts[Applicability.UNSAFE]:
+        parts.append(f"{unsafe} with `schemalint rewrite --unsafe-fixes`")
+    if advice := counts[Applicability.DISPLAY_ONLY]:
+        parts.append(f"{advice} to fix by hand")
+    hint = "" if show_fixes else " (--show-fixes shows how)"
+    return "; ".join(parts) + hint + "."
+
+
+def render(report: Report, stream: TextIO, options: Options | None = None) -> None:
+    options = options or Options()
+    console = make_console(stream, options)
     against = report.baseline is not None
     for file in _first_what_is_new(report) if against else report.files:
         if against:
-            _print_against_baseline(console, file)
+            _print_against_baseline(console, file, options.show_fixes)
         else:
             kind = f"  {file.kind}" if file.kind else ""
             console.print(f"[bold]{escape(file.path)}[/]{kind}  risk {_risk(file.risk)}")
             for finding in file.findings:
-                _print_finding(console, finding)
+                _print_finding(console, finding, show_fixes=options.show_fixes)
         if file.measurement is not None:
             render_measurement(console, file.measurement)
             if file.measurement.engines is not None:
@@ -180,8 +218,13 @@ def render(report: Report, stream: TextIO) -> None:
     files = len(report.files)
     noun = "file" if files == 1 else "files"
     if total:
+        shown = [f for f in report.findings if f.baseline_state in (None, BaselineState.NEW)]
+        if line := fixes_line(shown, options.show_fixes):
+            console.print(escape(line))
         console.print(
             f"Found {total} finding{'s' if total != 1 else ''} in {files} {noun}: {counts}."
         )
     else:
         console.print(f"All clear: {files} {noun} checked, no findings.")
+    if notes := report.notes():
+        console.print(escape(notes))

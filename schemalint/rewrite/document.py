@@ -18,6 +18,8 @@ from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
 from schemalint.model import quoted
 from schemalint.rewrite.engine import AppliedChange, Judge, rewrite_schema
+from schemalint.rewrite.patch import Operation
+from schemalint.rewrite.textedit import edit_json
 from schemalint.walk import SchemaTooLarge, check_depth
 
 
@@ -72,8 +74,41 @@ def rewrite_document(
         result.changes = [("", change) for change in done.changes]
         result.rolled_back = done.rolled_back
         result.decisions = done.decisions
-    result.text = render(result.data, document) if result.changed else document.text
+    result.text = _rewritten_text(document, result) if result.changed else document.text
     return result
+
+
+def _rewritten_text(document: Document, result: DocumentRewrite) -> str:
+    """The edited JSON or YAML where it can be had, else the document written out whole."""
+    edited = edited_json(document, result) or edited_yaml(document, result)
+    return render(result.data, document) if edited is None else edited
+
+
+def edited_json(document: Document, result: DocumentRewrite) -> str | None:
+    """JSON edited where the changes are, every other line kept byte for byte; None for YAML
+    and for JSON the edits cannot place (see :func:`edit_json`)."""
+    if document.syntax != "json":
+        return None
+    return edit_json(document.text, document.data, _operations(result), result.data)
+
+
+def edited_yaml(document: Document, result: DocumentRewrite) -> str | None:
+    """YAML edited through a round-trip model, its comments kept; None for JSON and for YAML
+    that ruamel.yaml cannot write back exactly (see :func:`edit_yaml`)."""
+    if document.syntax != "yaml":
+        return None
+    from schemalint.rewrite.yamledit import edit_yaml
+
+    return edit_yaml(document.text, _operations(result), result.data)
+
+
+def _operations(result: DocumentRewrite) -> list[Operation]:
+    """Every change's operations, with pointers into the whole document."""
+    return [
+        {**operation, "path": where + operation["path"]}
+        for where, change in result.changes
+        for operation in change.operations
+    ]
 
 
 def _refused(kind: str | None, document: Document, reason: str) -> DocumentRewrite:
@@ -111,7 +146,8 @@ def render(data: Any, like: Document) -> str:
         return text
     indent = _indentation(like.text)
     text = json.dumps(data, indent=indent, ensure_ascii=False)
-    return text + "\n" if like.text.endswith("\n") else text
+    text = text + "\n" if like.text.endswith("\n") else text
+    return text.replace("\n", "\r\n") if "\r\n" in like.text else text
 
 
 def _indentation(text: str) -> int | None:

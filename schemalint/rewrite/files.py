@@ -5,16 +5,15 @@ or rewritten does not stop the others (it only makes the final exit code 2, ruff
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
+from schemalint.atomic import write_atomically
 from schemalint.config import Settings
-from schemalint.load.kinds import NotASchema
+from schemalint.load.kinds import NotASchema, looks_like_schema
 from schemalint.load.reader import Document, read_document
 from schemalint.model import LoadError
 from schemalint.rewrite.document import DocumentRewrite, rewrite_document, setting_hints
@@ -58,16 +57,32 @@ class RewriteRun:
     """Shows each file's measurements before and after its rewrite (``--measure``)."""
 
 
-def rewrite_files(files: list[Path], run: RewriteRun, out: TextIO, err: TextIO) -> int:
+def rewrite_files(
+    files: list[Path], run: RewriteRun, out: TextIO, err: TextIO, walked: Collection[Path] = ()
+) -> int:
     """The exit code: 2 if a file failed, else 1 if ``--check`` found a file to change, else 0.
-    With several files every stderr line names its file; notes about the settings come once."""
+    With several files every stderr line names its file; notes about the settings come once.
+    Files in ``walked`` (found by a folder walk) that are no schemas are skipped, as by
+    ``check``: a package.json beside the schemas is not an error."""
     named = len(files) > 1
-    codes, changed = [], []
+    codes, changed, skipped = [], [], 0
     for path in files:
-        code, result = _rewrite_file(path, run, out, err, f"{path}: " if named else "")
+        document = read_document(path, run.settings.max_file_size)
+        walked_past = isinstance(document, Document) and not looks_like_schema(document.data)
+        if walked_past and path in walked:
+            skipped += 1
+            continue
+        code, result = _rewrite_file(path, document, run, out, err, f"{path}: " if named else "")
         codes.append(code)
         if result is not None:
             changed.append(result)
+    if skipped:
+        what = (
+            "1 file that is not a schema"
+            if skipped == 1
+            else f"{skipped} files that are not schemas"
+        )
+        err.write(f"note: skipped {what}\n")
     if run.judge is None and any(
         change.rewrite in MEASURED for result in changed for _, change in result.changes
     ):
@@ -81,10 +96,14 @@ def rewrite_files(files: list[Path], run: RewriteRun, out: TextIO, err: TextIO) 
 
 
 def _rewrite_file(
-    path: Path, run: RewriteRun, out: TextIO, err: TextIO, prefix: str
+    path: Path,
+    document: Document | LoadError,
+    run: RewriteRun,
+    out: TextIO,
+    err: TextIO,
+    prefix: str,
 ) -> tuple[int, DocumentRewrite | None]:
     """The file's exit code, and its rewrite when that changed something."""
-    document = read_document(path, run.settings.max_file_size)
     if isinstance(document, LoadError):
         where = f":{document.position.line}:{document.position.column}" if document.position else ""
         return _error(err, f"{document.path}{where}: {document.message}"), None
@@ -141,17 +160,8 @@ def _deliver(path: Path, result: DocumentRewrite, run: RewriteRun, out: TextIO, 
 
 
 def _write_atomically(target: Path, text: str, err: TextIO) -> int:
-    """A temporary file beside the target, then a rename: a reader never sees half a schema."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=target.parent or Path("."),
-            prefix=f".{target.name}.",
-            delete=False,
-        ) as stream:
-            stream.write(text)
-        os.replace(stream.name, target)
+        write_atomically(target, text)
     except OSError as error:
         return _error(err, f"{target}: cannot write: {error.strerror or error}")
     return 0

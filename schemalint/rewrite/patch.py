@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any, Literal, TypedDict
 
 from schemalint import pointer as jp
@@ -30,16 +31,28 @@ def apply(document: Any, operations: list[Operation]) -> Any:
     """A new document with ``operations`` applied in order; ``document`` is not changed."""
     result = copy.deepcopy(document)
     for operation in operations:
-        result = _apply_one(result, operation)
+        result = apply_operation(result, operation)
     return result
 
 
-def _apply_one(document: Any, operation: Operation) -> Any:
+def _copied(old: Any, new: Any) -> Any:
+    return copy.deepcopy(new)
+
+
+def apply_operation(
+    document: Any,
+    operation: Operation,
+    added: Callable[[Any], Any] = copy.deepcopy,
+    replaced: Callable[[Any, Any], Any] = _copied,
+) -> Any:
+    """``document`` with one operation applied in place (the new root when the root is
+    replaced): a new value goes in as ``added(value)``, one that replaces a value as
+    ``replaced(old, value)`` (a round-trip YAML tree keeps the old value's comments so)."""
     tokens = jp.split(operation["path"])
     if not tokens:
         if operation["op"] == "remove":
             raise ValueError("cannot remove the whole document")
-        return copy.deepcopy(operation["value"])
+        return replaced(document, operation["value"])
     parent = document
     for token in tokens[:-1]:
         parent = parent[int(token)] if isinstance(parent, list) else parent[token]
@@ -47,15 +60,17 @@ def _apply_one(document: Any, operation: Operation) -> Any:
     if isinstance(parent, list):
         index = len(parent) if last == "-" else int(last)
         if operation["op"] == "add":
-            parent.insert(index, copy.deepcopy(operation["value"]))
+            parent.insert(index, added(operation["value"]))
         elif operation["op"] == "remove":
             del parent[index]
         else:
-            parent[index] = copy.deepcopy(operation["value"])
+            parent[index] = replaced(parent[index], operation["value"])
     elif operation["op"] == "remove":
         del parent[last]
+    elif last in parent:
+        parent[last] = replaced(parent[last], operation["value"])
     else:
-        parent[last] = copy.deepcopy(operation["value"])
+        parent[last] = added(operation["value"])
     return document
 
 

@@ -45,7 +45,7 @@ def test_json_contract_fields() -> None:
     data = json.loads(rendered("json", seed_report()))
     assert set(data) == {"version", "files", "summary"}
     file = data["files"][0]
-    assert set(file) == {"path", "kind", "risk", "metrics", "findings"}
+    assert set(file) == {"path", "kind", "risk", "metrics", "findings", "suppressed"}
     assert {
         "max_depth",
         "ref_fanout",
@@ -109,4 +109,4 @@ def test_text_says_all_clear_without_findings(tmp_path: Path) -> None:
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "github"}
+    assert set(FORMATS) == {"text", "concise", "json", "sarif", "github", "markdown"}

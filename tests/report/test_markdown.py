@@ -17,8 +17,16 @@ from schemalint import risk
 from schemalint.cli import app
 from schemalint.engine import FileBaseline, FileReport, Report
 from schemalint.report import renderer
-from schemalint.report.markdown import RULES_URL_VARIABLE, code, text
-from tests.baseline.test_gate import ENUM_OR_FREE, TOOLS, commit, git, tool, write
+from schemalint.report.markdown import RULES_URL, RULES_URL_VARIABLE, code, text
+from tests.baseline.test_gate import (
+    ENUM_OR_FREE,
+    TOOLS,
+    commit,
+    git,
+    new_repository,
+    tool,
+    write,
+)
 from tests.conftest import SAMPLES
 
 PINNED = ("--lmfe-version", "0.11.3", "--no-strict-field-order")
@@ -38,10 +46,7 @@ def cells(row: str) -> list[str]:
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Base: the OpenAI tools and the MCP sample. Head: one tool gains an enum-or-free-string
     priority, another tool is dropped; the MCP file is untouched."""
-    git(tmp_path, "init", "-q")
-    for key, value in (("user.name", "Test"), ("user.email", "t@example.com")):
-        git(tmp_path, "config", key, value)
-    git(tmp_path, "config", "commit.gpgsign", "false")
+    new_repository(tmp_path)
     (tmp_path / "tools").mkdir()
     write(tmp_path / "tools" / "openai.json", TOOLS)
     write(tmp_path / "tools" / "mcp.json", json.loads((SAMPLES / "mcp_tools.json").read_text()))
@@ -62,7 +67,7 @@ def test_without_a_baseline_it_counts_by_severity_and_lists_every_finding() -> N
     assert "| critical | 1 |" in out and "| info | 2 |" in out
     (sl205,) = [row for row in out.splitlines() if "[SL205]" in row]
     severity, rule, _, where, message, fix = cells(sl205)
-    assert (severity, rule) == ("critical", "[SL205](rules/SL205.md)")
+    assert (severity, rule) == ("critical", f"[SL205]({RULES_URL}SL205.md)")
     assert where == "`/properties/priority/anyOf` (line 12)"
     assert message.startswith("anyOf mixes a string enum with a free string")
     assert fix.endswith("(unsafe)")
@@ -84,8 +89,8 @@ def test_against_a_baseline_it_shows_changed_files_new_findings_and_a_fixed_coun
     assert "| `tools/openai.json` | 32 medium → 84 critical **rose** |" in lines
     assert not any("mcp.json" in line for line in lines), "unchanged files stay out"
     assert "### New findings (2)" in lines
-    new = [cells(row)[1] for row in lines if row.startswith("| ") and "](rules/" in row]
-    assert new == ["[SL205](rules/SL205.md)", "[SL201](rules/SL201.md)"]
+    new = [cells(row)[1] for row in lines if row.startswith("| ") and f"]({RULES_URL}" in row]
+    assert new == [f"[SL205]({RULES_URL}SL205.md)", f"[SL201]({RULES_URL}SL201.md)"]
     assert lines[-1] == "Fixed: 1 finding."  # escalate_ticket's free-text ticket_id
 
 

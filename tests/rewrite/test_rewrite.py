@@ -208,7 +208,7 @@ def test_check_exits_1_when_a_rewrite_would_change_the_file() -> None:
 def test_diff_is_a_unified_diff() -> None:
     result = runner.invoke(app, ["rewrite", str(SEED), "--diff", "--unsafe-fixes"])
     assert result.stdout.startswith(f"--- {SEED}\n+++ {SEED} (rewritten)\n")
-    assert '+  "required": [\n+    "one_liner_internal_thought",' in result.stdout
+    assert '+  "required": ["one_liner_internal_thought", "tool_calls"],' in result.stdout
 
 
 def test_in_place_keeps_the_indentation(tmp_path: Path) -> None:
