@@ -194,6 +194,13 @@ class FileReport:
         } | (measured if was.measured else {})
 
 
+def skipped_note(count: int) -> str:
+    """What ``check`` and ``rewrite`` say of the files a folder walk passed over."""
+    if count == 1:
+        return "skipped 1 file that is not a schema"
+    return f"skipped {count} files that are not schemas"
+
+
 @dataclass
 class Report:
     files: list[FileReport]
@@ -214,9 +221,7 @@ class Report:
         return "; ".join(notes).capitalize() + "." if notes else ""
 
     def skipped_note(self) -> str:
-        if len(self.skipped) == 1:
-            return "skipped 1 file that is not a schema"
-        return f"skipped {len(self.skipped)} files that are not schemas"
+        return skipped_note(len(self.skipped))
 
     @property
     def findings(self) -> list[Finding]:

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from schemalint.atomic import write_atomically
 from schemalint.config import Settings
+from schemalint.engine import skipped_note
 from schemalint.load.kinds import NotASchema, looks_like_schema
 from schemalint.load.reader import Document, read_document
 from schemalint.model import LoadError
@@ -77,12 +78,7 @@ def rewrite_files(
         if result is not None:
             changed.append(result)
     if skipped:
-        what = (
-            "1 file that is not a schema"
-            if skipped == 1
-            else f"{skipped} files that are not schemas"
-        )
-        err.write(f"note: skipped {what}\n")
+        err.write(f"note: {skipped_note(skipped)}\n")
     if run.judge is None and any(
         change.rewrite in MEASURED for result in changed for _, change in result.changes
     ):
