@@ -7,8 +7,8 @@ JSON Schema Test Suite draft.
 For every schema the safe rewrites change (LMFE loose and strict field order), jsonschema's
 verdict under the original and under the rewrite is compared on instances Hypothesis generates
 from both, on near-misses of those and of the labelled instances, and on the labelled instances
-(the harness is ``tests/rewrite/differential.py``, shared with the bounded test
-``tests/rewrite/test_differential.py``). ``--every K`` takes every K-th corpus file and suite
+(the harness is ``tests/rewriting/differential.py``, shared with the bounded test
+``tests/rewriting/test_differential.py``). ``--every K`` takes every K-th corpus file and suite
 group; ``--seconds-per-schema`` bounds generation, and again comparison, per schema.
 Prints a table per source and every distinct verdict change, and writes JSON (default
 benchmarks/results/differential_fuzz.json).
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # the harness lives with the tests
     sys.path.insert(0, str(ROOT))
 
-from tests.rewrite.differential import (  # noqa: E402
+from tests.rewriting.differential import (  # noqa: E402
     SUITE,
     Case,
     Outcome,

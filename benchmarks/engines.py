@@ -63,7 +63,7 @@ from schemalint.measure.compare import (
 )
 from schemalint.measure.probe import MeasureSettings, Prober, percentile
 from schemalint.measure.walk import Step, timed_ms
-from schemalint.rewrite.engine import unsafe_rewrite
+from schemalint.rewriting.engine import unsafe_rewrite
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

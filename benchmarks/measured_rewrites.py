@@ -28,9 +28,9 @@ from schemalint.config import Settings
 from schemalint.dialect import validator_class_for
 from schemalint.lmfe import detect_settings
 from schemalint.measure.probe import MeasureSettings, Prober
-from schemalint.rewrite.engine import rewrite_schema
-from schemalint.rewrite.measured import MeasuredJudge
-from schemalint.rewrite.rewrites import REWRITES
+from schemalint.rewriting.engine import rewrite_schema
+from schemalint.rewriting.measured import MeasuredJudge
+from schemalint.rewriting.rewrites import REWRITES
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"

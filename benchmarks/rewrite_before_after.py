@@ -25,9 +25,9 @@ from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.load.reader import Document, read_document
 from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
-from schemalint.rewrite.compare import Row, before_and_after
-from schemalint.rewrite.document import rewrite_document
-from schemalint.rewrite.measured import MeasuredJudge
+from schemalint.rewriting.compare import Row, before_and_after
+from schemalint.rewriting.document import rewrite_document
+from schemalint.rewriting.measured import MeasuredJudge
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -19,6 +19,16 @@ import typer
 from schemalint import __version__
 from schemalint.cli_output import Color, Group, OutputError
 from schemalint.cli_progress import live, print_before_after, progress_bar
+from schemalint.cli_sources import (
+    LiveSources,
+    McpConfig,
+    McpStdio,
+    McpUrl,
+    PythonObjects,
+    PythonPath,
+    SourceTimeout,
+    SourceUsageError,
+)
 
 Command = TypeVar("Command", bound=Callable[..., None])
 
@@ -131,8 +141,9 @@ def _main(
 @app.command()
 def check(
     paths: Annotated[
-        list[Path], typer.Argument(help="Schema files or folders (JSON, YAML); - for stdin.")
-    ],
+        list[Path] | None,
+        typer.Argument(help="Schema files or folders (JSON, YAML); - for stdin."),
+    ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--output-format", "--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -253,17 +264,29 @@ def check(
             "step rises to LMFE's slow threshold (LMFE_SLOW_MS) or past it.",
         ),
     ] = False,
+    mcp_stdio: McpStdio = None,
+    mcp_url: McpUrl = None,
+    mcp_config: McpConfig = None,
+    python: PythonObjects = None,
+    python_path: PythonPath = None,
+    source_timeout: SourceTimeout = 20.0,
 ) -> None:
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on (against a
     baseline: on new ones)."""
     from schemalint.cli_output import check_stdin, check_stdin_use, emit, writable
     from schemalint.config import ConfigError, SettingsFinder, parse_codes
-    from schemalint.engine import PathNotFound, Report, check_paths
+    from schemalint.engine import PathNotFound, Report, check_document, check_paths
     from schemalint.model import SetupError, Severity
     from schemalint.report import Options
 
     if baseline_ref is not None and baseline is not None:
         raise _fail("use either --baseline-ref or --baseline, not both")
+    paths = paths or []
+    sources = _live_sources(mcp_stdio, mcp_url, mcp_config, python, python_path, source_timeout)
+    if not paths and not sources:
+        raise _fail("give a schema file or folder, or a source: --mcp-stdio, --mcp-url, ...")
+    if sources and baseline_ref is not None:
+        raise _fail("--baseline-ref reads files from git; compare a live source with --baseline")
     try:
         stdin = check_stdin_use(paths, stdin_filename)
         if stdin and (baseline_ref is not None or baseline is not None):
@@ -311,7 +334,10 @@ def check(
                     named = finder(Path(stdin_filename or "-"))
                     report = Report([check_stdin(stdin_filename, named, prober)])
                 else:
-                    report = check_paths(paths, finder, jobs, prober)
+                    report = check_paths(paths, finder, jobs, prober) if paths else Report([])
+                if sources:
+                    documents, report.errors = _gather(sources, finder)
+                    report.files += [check_document(doc, named, prober) for doc, named in documents]
                 if baseline_ref is not None or baseline is not None:
                     # Still measuring: the old contents go through the same prober.
                     report = _against_baseline(
@@ -324,7 +350,7 @@ def check(
         raise _fail(str(error)) from None
     except SetupError as error:  # a tokenizer or --instance file that cannot be used
         raise _fail(str(error)) from None
-    if not report.files:
+    if not report.files and not report.errors:
         skipped = f" ({report.skipped_note()})" if report.skipped else ""
         raise _fail(f"no schema files found{skipped}")
     try:
@@ -343,7 +369,23 @@ def check(
 
     slow_ms = LMFE_SLOW_MS if fail_on_slower else None
     code = report.exit_code(settings.fail_on, fail_on_risk_rise, slow_ms)
+    if report.errors:  # a source that could not be read: the report is incomplete
+        raise typer.Exit(2)
     raise typer.Exit(0 if exit_zero else code)
+
+
+def _live_sources(*options: Any) -> LiveSources:
+    try:
+        return LiveSources.of(*options)
+    except SourceUsageError as error:
+        raise _fail(str(error)) from None
+
+
+def _gather(sources: LiveSources, finder: Any) -> Any:
+    try:
+        return sources.gather(finder)
+    except SourceUsageError as error:
+        raise _fail(str(error)) from None
 
 
 def _against_baseline(
@@ -372,8 +414,9 @@ def _against_baseline(
 @app.command()
 def rewrite(
     paths: Annotated[
-        list[Path], typer.Argument(help="Schemas or tools lists (JSON, YAML), or folders.")
-    ],
+        list[Path] | None,
+        typer.Argument(help="Schemas or tools lists (JSON, YAML), or folders."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the result to this file (one input only)."),
@@ -415,14 +458,32 @@ def rewrite(
             "after, one JSON per line (default: one generated)."
         ),
     ] = None,
+    mcp_stdio: McpStdio = None,
+    mcp_url: McpUrl = None,
+    mcp_config: McpConfig = None,
+    python: PythonObjects = None,
+    python_path: PythonPath = None,
+    source_timeout: SourceTimeout = 20.0,
 ) -> None:
     """Rewrite schemas so that they are fast to enforce; safe rewrites by default."""
     from schemalint.config import ConfigError, SettingsFinder, parse_codes
     from schemalint.engine import PathNotFound, find_files
-    from schemalint.rewrite.files import ONE_FILE_ONLY, Output, RewriteRun, rewrite_files
+    from schemalint.rewriting.files import (
+        ONE_FILE_ONLY,
+        Output,
+        RewriteRun,
+        rewrite_documents,
+        rewrite_files,
+    )
 
     if in_place and output is not None:
         raise _fail("use either --in-place or --output, not both")
+    paths = paths or []
+    sources = _live_sources(mcp_stdio, mcp_url, mcp_config, python, python_path, source_timeout)
+    if not paths and not sources:
+        raise _fail("give a schema file or folder, or a source: --mcp-stdio, --mcp-url, ...")
+    if sources and (paths or in_place):
+        raise _fail("rewrite a source (--mcp-*, --python) alone, to stdout or --output")
     if instance is not None and not measure:
         raise _fail("--instance needs --measure")
     mode = Output.chosen(check_only, diff, in_place, output is not None)
@@ -438,6 +499,9 @@ def rewrite(
         found = list(find_files(paths, finder))
     except (ConfigError, PathNotFound) as error:
         raise _fail(str(error)) from None
+    documents, errors = _gather(sources, finder) if sources else ([], [])
+    if len(documents) > 1 and mode in ONE_FILE_ONLY:
+        raise _fail(f"{len(documents)} sources cannot all go to one output: use --diff or --check")
     files = [path for path, _ in found]
     if len(files) > 1 and mode in ONE_FILE_ONLY:
         where = "--output" if mode is Output.FILE else "stdout"
@@ -458,8 +522,12 @@ def rewrite(
         else None,
     )
     try:
-        walked = {path for path, was_walked in found if was_walked}
-        code = rewrite_files(files, run, sys.stdout, sys.stderr, walked)
+        if sources:
+            code = rewrite_documents([doc for doc, _ in documents], run, sys.stdout, sys.stderr)
+            code = 2 if errors else code
+        else:
+            walked = {path for path, was_walked in found if was_walked}
+            code = rewrite_files(files, run, sys.stdout, sys.stderr, walked)
     finally:
         if prober is not None:
             prober.close()
@@ -467,20 +535,13 @@ def rewrite(
 
 
 def _measuring_prober(engine: str, settings: Any, progress: Any) -> Any:
-    """LMFE's prober; with other engines named, one that also compares them."""
-    from schemalint.engines import UnknownEngine, parse_engines
-    from schemalint.measure.probe import Prober
+    from schemalint.api import measuring_prober
+    from schemalint.engines import UnknownEngine
 
     try:
-        names = parse_engines(engine)
+        return measuring_prober(engine, settings, progress)
     except UnknownEngine as error:
         raise _fail(str(error)) from None
-    if names == ["lmfe"]:
-        return Prober(settings, progress)
-    from schemalint.measure.compare import ComparingProber
-    from schemalint.rewrite.engine import unsafe_rewrite
-
-    return ComparingProber(settings, names, progress, unsafe_rewrite)
 
 
 def _rewrite_prober(budget: float, instances: Path | None, strict_field_order: bool | None) -> Any:
@@ -502,7 +563,7 @@ def _rewrite_prober(budget: float, instances: Path | None, strict_field_order: b
 
 def _measured_judge(prober: Any, settings: Any) -> Any:
     from schemalint.lmfe import detect_settings
-    from schemalint.rewrite.measured import MeasuredJudge
+    from schemalint.rewriting.measured import MeasuredJudge
 
     return MeasuredJudge(
         prober, detect_settings(settings.lmfe_version, settings.strict_field_order)
@@ -520,7 +581,7 @@ def restore_output(
     from schemalint.config import Settings
     from schemalint.load.reader import read_document
     from schemalint.model import LoadError
-    from schemalint.rewrite.restore import restore
+    from schemalint.rewriting.restore import restore
 
     loaded = [read_document(schema), read_document(output)]
     for item in loaded:

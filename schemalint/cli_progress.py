@@ -69,7 +69,7 @@ def print_before_after(
     from rich.console import Console
     from rich.table import Table
 
-    from schemalint.rewrite.compare import before_and_after
+    from schemalint.rewriting.compare import before_and_after
 
     table = Table(
         "",

@@ -30,12 +30,14 @@ from schemalint.model import (
     BaselineState,
     Finding,
     LoadError,
+    Origin,
     Severity,
     SourcePosition,
     Violation,
     shorten,
 )
 from schemalint.rules import RULES
+from schemalint.sources import SourceError
 from schemalint.suppress import split_suppressed
 from schemalint.verdicts import MEASURED_CHECKS
 from schemalint.verdicts.judge import judge, scope_of
@@ -140,6 +142,8 @@ class FileReport:
     suppressed: list[Finding] = field(default_factory=list)
     """Findings a ``$comment`` or a pointer in per-file-ignores silenced: reported, never
     counted for the exit code or the risk. Their ``suppressed`` field says why."""
+    origin: Origin | None = None
+    """Where a document that is no file came from (an MCP server, a Python object)."""
     risk: risk.Risk = field(init=False)
 
     def __post_init__(self) -> None:
@@ -164,6 +168,7 @@ class FileReport:
                 "findings": [finding.to_json() for finding in self.findings],
                 "suppressed": [finding.to_json() for finding in self.suppressed],
             }
+            | ({"source": self.origin.to_json()} if self.origin else {})
             | ({"measurement": self._measurement_json()} if self.measurement else {})
             | ({"baseline": self._baseline_json()} if self.baseline else {})
         )
@@ -208,6 +213,8 @@ class Report:
     """What the files were compared with (a git ref or a JSON report), if anything."""
     skipped: list[str] = field(default_factory=list)
     """Files a folder walk found that are neither schemas nor tool lists (package.json)."""
+    errors: list[SourceError] = field(default_factory=list)
+    """Sources that gave no document (an MCP server that did not start): exit code 2."""
 
     @property
     def suppressed(self) -> list[Finding]:
@@ -218,6 +225,9 @@ class Report:
         "2 suppressed; skipped 3 files that are not schemas." (empty when none)."""
         notes = [f"{len(self.suppressed)} suppressed"] if self.suppressed else []
         notes += [self.skipped_note()] if self.skipped else []
+        if self.errors:
+            count = len(self.errors)
+            notes.append(f"{count} source{'s' if count != 1 else ''} could not be read (above)")
         return "; ".join(notes).capitalize() + "." if notes else ""
 
     def skipped_note(self) -> str:
@@ -427,7 +437,12 @@ def check_document(
     except NotASchema as error:
         position = document.positions.find(error.pointer)
         failure = LoadError(document.path, str(error), position)
-        return FileReport(document.path, None, _input_error(failure, settings, error.pointer))
+        return FileReport(
+            document.path,
+            None,
+            _input_error(failure, settings, error.pointer),
+            origin=document.origin,
+        )
     except SchemaTooLarge as error:
         reason = f"schema too large to analyse: {error}"
     except RecursionError:
@@ -444,10 +459,17 @@ def check_document(
             settings.ignored_pointers(document.path),
         )
         return FileReport(
-            document.path, kind, findings, metrics, measurement, worst=worst, suppressed=suppressed
+            document.path,
+            kind,
+            findings,
+            metrics,
+            measurement,
+            worst=worst,
+            suppressed=suppressed,
+            origin=document.origin,
         )
     failure = LoadError(document.path, reason)
-    return FileReport(document.path, kind, _input_error(failure, settings))
+    return FileReport(document.path, kind, _input_error(failure, settings), origin=document.origin)
 
 
 def _tools(normalised: NormalisedSchema) -> list[tuple[str, str]] | None:
@@ -562,6 +584,8 @@ def _place(
             fingerprint=fingerprint(
                 code, pointer, document.data, normalised, _union(violation, normalised)
             ),
+            tool=tool.name if (tool := tool_at(pointer, normalised.tools)) else None,
+            origin=document.origin,
         )
         findings.setdefault((code, pointer, violation.message), finding)
     return sorted(findings.values(), key=_finding_order)

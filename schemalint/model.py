@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 class SetupError(ValueError):
@@ -117,6 +117,10 @@ class Finding:
     suppressed_by: str | None = None
     """Why the finding does not count, when suppressed: ``"$comment"`` (in the schema) or
     ``"per-file-ignores"`` (a pointer entry in the config)."""
+    tool: str | None = None
+    """The tool whose entry holds ``pointer``, in a tools list."""
+    origin: Origin | None = None
+    """Where the document came from when it is no file (an MCP server, a Python object)."""
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -138,6 +142,33 @@ class Finding:
             data["measured"] = self.measured
         if self.suppressed_by is not None:
             data["reason"] = self.suppressed_by
+        if self.tool is not None:
+            data["tool"] = self.tool
+        return data
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A document that is no file: a running MCP server's tools, or a Python object's schema.
+    ``file`` and ``line`` say where a person edits it, when known: the server's entry in an MCP
+    config file, or the model's or function's source. Nothing here is a secret: a server's
+    environment is never recorded, only the names of its variables."""
+
+    kind: Literal["mcp-stdio", "mcp-http", "python"]
+    name: str
+    """What the user calls it: the config's server name, the command, the URL, or
+    ``module:OBJECT``."""
+    file: str | None = None
+    line: int | None = None
+    env: tuple[str, ...] = ()
+    """The names of the environment variables the server was given (never their values)."""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "name": self.name}
+        if self.file is not None:
+            data |= {"file": self.file, "line": self.line}
+        if self.env:
+            data["env"] = list(self.env)
         return data
 
 

@@ -166,7 +166,7 @@ def a_bug(*args: object, **kwargs: object) -> None:
     ("command", "where"),
     [
         (["check", str(SEED), "--exit-zero"], "schemalint.engine.check_paths"),
-        (["rewrite", str(SEED)], "schemalint.rewrite.files.rewrite_document"),
+        (["rewrite", str(SEED)], "schemalint.rewriting.files.rewrite_document"),
     ],
 )
 def test_an_internal_error_exits_2_with_one_line_and_the_trace_in_a_file(

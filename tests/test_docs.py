@@ -13,7 +13,7 @@ import pytest
 from schemalint.config import Settings
 from schemalint.docs import page_codes, rule_page
 from schemalint.engine import check_data
-from schemalint.rewrite.rewrites import REWRITES
+from schemalint.rewriting.rewrites import REWRITES
 from schemalint.rules import RULES
 from tests.conftest import ROOT
 

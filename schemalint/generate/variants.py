@@ -9,8 +9,8 @@ from typing import Any
 from schemalint.config import Settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
-from schemalint.rewrite.document import rewrite_document
-from schemalint.rewrite.rewrites import THOUGHT
+from schemalint.rewriting.document import rewrite_document
+from schemalint.rewriting.rewrites import THOUGHT
 
 VARIANTS = ("original", "rewritten", "unconstrained")
 

@@ -19,7 +19,7 @@ from schemalint.load.positions import (
     line_starts,
     offset_to_position,
 )
-from schemalint.model import LoadError, SourcePosition, quoted, shorten
+from schemalint.model import LoadError, Origin, SourcePosition, quoted, shorten
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SCHEMA_SUFFIXES = (".json", *YAML_SUFFIXES)
@@ -33,6 +33,14 @@ class Document:
     text: str
     data: Any
     positions: PositionIndex
+    origin: Origin | None = None
+    """Set for a document that is no file (an MCP server's tools, a Python object's schema)."""
+
+
+def live_document(origin: Origin, label: str, data: Any) -> Document:
+    """A document that was never a file: it has no lines to point at, so findings name their
+    tool and pointer, and ``origin`` says where a person edits it."""
+    return Document(label, "json", json.dumps(data, indent=2), data, PositionIndex(dict), origin)
 
 
 class _JsonYamlLoader(yaml.SafeLoader):

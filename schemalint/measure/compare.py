@@ -424,7 +424,7 @@ class Comparer:
 
 UnsafeRewrite = Callable[[Any, bool], tuple[Any, tuple[str, ...]]]
 """Schema and strict field order -> the schema ``rewrite --unsafe-fixes`` makes of it and the
-rewrite behind each change (:func:`schemalint.rewrite.engine.unsafe_rewrite`)."""
+rewrite behind each change (:func:`schemalint.rewriting.engine.unsafe_rewrite`)."""
 
 
 class ComparingProber(Prober):

@@ -14,6 +14,13 @@ from schemalint.report.text import STYLE, fixes_line, make_console
 
 
 def location(finding: Finding) -> str:
+    """A source that is no file points at where it is edited (a config's entry for the
+    server, a model's source line) when known, else names itself and the tool."""
+    origin = finding.origin
+    if origin is not None:
+        if origin.file is not None:
+            return f"{origin.file}:{origin.line or 1}:1"
+        return finding.path + (f" tool {finding.tool}" if finding.tool else "")
     return f"{finding.path}:{finding.line or 1}:{finding.column or 1}"
 
 

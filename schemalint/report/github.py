@@ -41,15 +41,28 @@ def _span(finding: Finding) -> list[str]:
     return span
 
 
+def _where(finding: Finding) -> list[str]:
+    """A live source (an MCP server, a Python object) has a file only when a config or a
+    source line names it; an annotation without one is shown on the run, not in a file."""
+    origin = finding.origin
+    if origin is None:
+        return [f"file={_escape_property(finding.path)}", *_span(finding)]
+    if origin.file is None:
+        return []
+    return [f"file={_escape_property(origin.file)}", f"line={origin.line or 1}"]
+
+
 def render(report: Report, stream: TextIO) -> None:
     """Against a baseline, only new findings: a pull request annotates what it adds."""
     for finding in report.findings:
         if finding.baseline_state not in (None, BaselineState.NEW):
             continue
-        properties = [f"file={_escape_property(finding.path)}", *_span(finding)]
+        properties = _where(finding)
         properties.append(f"title={_escape_property(f'schemalint ({finding.code})')}")
+        where = f"{finding.path} tool {finding.tool}" if finding.origin and finding.tool else ""
         message = (
-            f"{finding.name} [{finding.severity.label}] at '{finding.pointer}': {finding.message}"
+            f"{finding.name} [{finding.severity.label}] at '{where}{finding.pointer}': "
+            f"{finding.message}"
         )
         stream.write(
             f"::{_COMMAND[finding.severity]} {','.join(properties)}::{_escape_data(message)}\n"

@@ -16,6 +16,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "by_severity": report.by_severity(),
         "suppressed": len(report.suppressed),
         "skipped": report.skipped,
+        "errors": [error.to_json() for error in report.errors],
     }
     if report.baseline is not None:
         summary["baseline"] = {

@@ -120,21 +120,38 @@ def _region(finding: Finding) -> dict[str, int] | None:
     return region
 
 
+def _location(finding: Finding, root: Path) -> dict[str, Any]:
+    """A file's finding at its region; a live source's (an MCP server, a Python object) as a
+    logical location, ``source#pointer`` with the tool's name, at the line of the config
+    entry or source that defines it when there is one."""
+    origin = finding.origin
+    if origin is None:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(finding.path, root)}
+        if (region := _region(finding)) is not None:
+            physical["region"] = region
+        return {
+            "physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": finding.pointer or "/"}],
+        }
+    logical: dict[str, Any] = {"fullyQualifiedName": f"{finding.path}#{finding.pointer}"}
+    if finding.tool is not None:
+        logical |= {"name": finding.tool, "kind": "function"}
+    location: dict[str, Any] = {"logicalLocations": [logical]}
+    if origin.file is not None:
+        location["physicalLocation"] = {
+            "artifactLocation": _artifact(origin.file, root),
+            "region": {"startLine": origin.line or 1},
+        }
+    return location
+
+
 def _result(finding: Finding, codes: list[str], root: Path) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": _artifact(finding.path, root)}
-    if (region := _region(finding)) is not None:
-        physical["region"] = region
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": codes.index(finding.code),
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
-        "locations": [
-            {
-                "physicalLocation": physical,
-                "logicalLocations": [{"fullyQualifiedName": finding.pointer or "/"}],
-            }
-        ],
+        "locations": [_location(finding, root)],
         "properties": {"severity": finding.severity.label, "pointer": finding.pointer},
     }
     if finding.fingerprint is not None:

@@ -112,6 +112,7 @@ def _print_finding(
         f"  {where:>7}  {'[*]' if safe else '   '} [bold]{finding.code}[/] "
         f"[{STYLE[finding.severity]}]{finding.severity.label:<8}[/] "
         f"[dim]{escape(finding.pointer or '/')}[/]"
+        + (f"  tool {escape(finding.tool)}" if finding.tool else "")
     )
     if not detail:
         return
@@ -121,6 +122,14 @@ def _print_finding(
             f"               [dim]fix ({finding.fix.applicability.value}): "
             f"{escape(finding.fix.description)}[/]"
         )
+
+
+def _origin(file: FileReport) -> str:
+    """Where a source that is no file is edited, when known: a config's entry, a source line."""
+    origin = file.origin
+    if origin is None or origin.file is None:
+        return ""
+    return escape(f"  ({origin.file}" + (f":{origin.line})" if origin.line else ")"))
 
 
 def _print_against_baseline(console: Console, file: FileReport, show_fixes: bool) -> None:
@@ -196,7 +205,9 @@ def render(report: Report, stream: TextIO, options: Options | None = None) -> No
             _print_against_baseline(console, file, options.show_fixes)
         else:
             kind = f"  {file.kind}" if file.kind else ""
-            console.print(f"[bold]{escape(file.path)}[/]{kind}  risk {_risk(file.risk)}")
+            console.print(
+                f"[bold]{escape(file.path)}[/]{kind}  risk {_risk(file.risk)}{_origin(file)}"
+            )
             for finding in file.findings:
                 _print_finding(console, finding, show_fixes=options.show_fixes)
         if file.measurement is not None:

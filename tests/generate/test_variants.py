@@ -7,7 +7,7 @@ from pathlib import Path
 from schemalint.config import Settings
 from schemalint.generate.variants import build_variants, without_property
 from schemalint.load.reader import Document, read_document
-from schemalint.rewrite.rewrites import THOUGHT
+from schemalint.rewriting.rewrites import THOUGHT
 from tests.conftest import SEED
 
 

@@ -26,7 +26,7 @@ from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.measure.compare import ComparingProber, Comparison, EngineProber, EngineRun
 from schemalint.measure.probe import MeasureSettings
-from schemalint.rewrite.engine import unsafe_rewrite
+from schemalint.rewriting.engine import unsafe_rewrite
 from schemalint.tokenizers import load_tokenizer
 from tests.conftest import SAMPLES
 

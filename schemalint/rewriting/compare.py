@@ -14,8 +14,8 @@ from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
 from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import MeasuredWalk, Prober, percentile
-from schemalint.rewrite.document import DocumentRewrite
-from schemalint.rewrite.restore import forward
+from schemalint.rewriting.document import DocumentRewrite
+from schemalint.rewriting.restore import forward
 
 
 @dataclass(frozen=True)

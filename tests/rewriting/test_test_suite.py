@@ -20,8 +20,8 @@ from jsonschema.protocols import Validator
 
 from schemalint.config import Settings
 from schemalint.model import Applicability
-from schemalint.rewrite.engine import rewrite_schema
-from schemalint.rewrite.rewrites import REWRITES
+from schemalint.rewriting.engine import rewrite_schema
+from schemalint.rewriting.rewrites import REWRITES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SUITE = DATA / "json-schema-test-suite"

@@ -10,7 +10,7 @@ import pytest
 
 from schemalint.config import Settings
 from schemalint.dialect import validator_class_for
-from schemalint.rewrite.engine import rewrite_schema
+from schemalint.rewriting.engine import rewrite_schema
 from tests.conftest import CORPUS
 
 pytestmark = [

@@ -10,8 +10,8 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.load.reader import Document, read_document
 from schemalint.measure.probe import MeasureSettings, Prober, enforcer_config
-from schemalint.rewrite.compare import before_and_after
-from schemalint.rewrite.document import rewrite_document
+from schemalint.rewriting.compare import before_and_after
+from schemalint.rewriting.document import rewrite_document
 from tests.conftest import SAMPLES, SEED
 
 INSTANCES = SAMPLES / "instances" / "function_calling_seed.jsonl"

@@ -21,7 +21,7 @@ from schemalint.analysis import analyse
 from schemalint.lmfe import EnforcerSettings
 from schemalint.measure.generator import generate_instance
 from schemalint.measure.probe import Prober
-from schemalint.rewrite.engine import Verdict
+from schemalint.rewriting.engine import Verdict
 
 SLOW_STEP_MS = 20.0
 """A step at least this slow counts towards a schema's slow time."""
@@ -32,7 +32,7 @@ BROKEN = frozenset({"error", "rejected", "silent-stop"})
 
 
 class MeasuredJudge:
-    """A :data:`~schemalint.rewrite.engine.Judge` that measures with ``prober``."""
+    """A :data:`~schemalint.rewriting.engine.Judge` that measures with ``prober``."""
 
     def __init__(self, prober: Prober, enforcer: EnforcerSettings) -> None:
         self.prober = prober

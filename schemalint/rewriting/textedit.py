@@ -11,7 +11,7 @@ from typing import Any
 
 from schemalint import pointer as jp
 from schemalint.load.positions import Span, json_spans
-from schemalint.rewrite.patch import Operation, apply
+from schemalint.rewriting.patch import Operation, apply
 
 MAX_EDIT_WORK = 5_000_000
 """Characters re-indexed in all (text length times operations; about a microsecond each) past

@@ -17,9 +17,9 @@ from schemalint.engine import skipped_note
 from schemalint.load.kinds import NotASchema, looks_like_schema
 from schemalint.load.reader import Document, read_document
 from schemalint.model import LoadError
-from schemalint.rewrite.document import DocumentRewrite, rewrite_document, setting_hints
-from schemalint.rewrite.engine import Judge
-from schemalint.rewrite.rewrites import MEASURED, trades
+from schemalint.rewriting.document import DocumentRewrite, rewrite_document, setting_hints
+from schemalint.rewriting.engine import Judge
+from schemalint.rewriting.rewrites import MEASURED, trades
 
 
 class Output(StrEnum):
@@ -88,6 +88,17 @@ def rewrite_files(
         )
     if changed:
         err.writelines(f"hint: {hint}\n" for hint in setting_hints(run.settings))
+    return max(codes, default=0)
+
+
+def rewrite_documents(documents: list[Document], run: RewriteRun, out: TextIO, err: TextIO) -> int:
+    """Documents that are no files (an MCP server's tools): the result goes to stdout or
+    ``--output``, never back to the source, which is only read."""
+    named = len(documents) > 1
+    codes = [
+        _rewrite_file(Path(doc.path), doc, run, out, err, f"{doc.path}: " if named else "")[0]
+        for doc in documents
+    ]
     return max(codes, default=0)
 
 

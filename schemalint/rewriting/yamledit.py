@@ -13,8 +13,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from schemalint.load.reader import Document, parse_document
-from schemalint.rewrite.patch import Operation, apply_operation
-from schemalint.rewrite.textedit import same
+from schemalint.rewriting.patch import Operation, apply_operation
+from schemalint.rewriting.textedit import same
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML

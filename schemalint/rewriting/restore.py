@@ -9,7 +9,7 @@ from typing import Any
 from schemalint.analysis import analyse
 from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
-from schemalint.rewrite.rewrites import THOUGHT, PerCallThought, per_call_thoughts
+from schemalint.rewriting.rewrites import THOUGHT, PerCallThought, per_call_thoughts
 
 
 def restore(original_schema: Any, output: Any, settings: Settings) -> Any:

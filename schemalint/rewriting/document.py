@@ -17,9 +17,9 @@ from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.load.reader import Document
 from schemalint.model import quoted
-from schemalint.rewrite.engine import AppliedChange, Judge, rewrite_schema
-from schemalint.rewrite.patch import Operation
-from schemalint.rewrite.textedit import edit_json
+from schemalint.rewriting.engine import AppliedChange, Judge, rewrite_schema
+from schemalint.rewriting.patch import Operation
+from schemalint.rewriting.textedit import edit_json
 from schemalint.walk import SchemaTooLarge, check_depth
 
 
@@ -97,7 +97,7 @@ def edited_yaml(document: Document, result: DocumentRewrite) -> str | None:
     that ruamel.yaml cannot write back exactly (see :func:`edit_yaml`)."""
     if document.syntax != "yaml":
         return None
-    from schemalint.rewrite.yamledit import edit_yaml
+    from schemalint.rewriting.yamledit import edit_yaml
 
     return edit_yaml(document.text, _operations(result), result.data)
 

@@ -23,8 +23,8 @@ from schemalint.analysis.unions import (
     object_branches,
 )
 from schemalint.model import Applicability, quoted
-from schemalint.rewrite.patch import Operation, add, remove, replace
-from schemalint.rewrite.preconditions import (
+from schemalint.rewriting.patch import Operation, add, remove, replace
+from schemalint.rewriting.preconditions import (
     annotation_unobserved,
     document_resources,
     every_reference_static,

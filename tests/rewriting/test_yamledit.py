@@ -9,8 +9,8 @@ import yaml
 
 from schemalint.config import Settings
 from schemalint.load.reader import Document, parse_document
-from schemalint.rewrite.document import DocumentRewrite, render, rewrite_document
-from schemalint.rewrite.yamledit import detect_indent, merge_lines
+from schemalint.rewriting.document import DocumentRewrite, render, rewrite_document
+from schemalint.rewriting.yamledit import detect_indent, merge_lines
 
 TOOLS = """\
 # Tools for the support assistant.

@@ -40,8 +40,8 @@ from referencing import Registry
 
 from schemalint.config import Settings
 from schemalint.dialect import validator_class_for
-from schemalint.rewrite.engine import AppliedChange, rewrite_schema
-from schemalint.rewrite.patch import apply
+from schemalint.rewriting.engine import AppliedChange, rewrite_schema
+from schemalint.rewriting.patch import apply
 from tests.conftest import ROOT
 
 if TYPE_CHECKING:

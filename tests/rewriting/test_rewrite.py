@@ -15,10 +15,10 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.engine import check_data
 from schemalint.model import Applicability, Severity
-from schemalint.rewrite import rewrites
-from schemalint.rewrite.engine import rewrite_schema
-from schemalint.rewrite.patch import apply
-from schemalint.rewrite.restore import restore
+from schemalint.rewriting import rewrites
+from schemalint.rewriting.engine import rewrite_schema
+from schemalint.rewriting.patch import apply
+from schemalint.rewriting.restore import restore
 from tests.conftest import SAMPLES, SEED, TWIN
 
 runner = CliRunner()
@@ -175,7 +175,7 @@ def test_a_change_that_breaks_the_meta_schema_is_rolled_back(
         yield rewrites.Change("set type to 42", [rewrites.replace("/type", 42)])
 
     broken = rewrites.Rewrite("breaks", ("SL101",), Applicability.SAFE, breaks)
-    monkeypatch.setattr("schemalint.rewrite.engine.REWRITES", (broken,))
+    monkeypatch.setattr("schemalint.rewriting.engine.REWRITES", (broken,))
     result = rewrite_schema({"type": "object"}, SETTINGS)
     assert result.schema == {"type": "object"} and result.changes == []
     assert result.rolled_back and "fails its meta-schema" in result.rolled_back[0]

@@ -15,8 +15,8 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.engine import check_data
 from schemalint.model import Applicability
-from schemalint.rewrite import rewrites
-from schemalint.rewrite.engine import rewrite_schema
+from schemalint.rewriting import rewrites
+from schemalint.rewriting.engine import rewrite_schema
 
 runner = CliRunner()
 SETTINGS = Settings(lmfe_version="0.11.3", strict_field_order=False)
@@ -112,7 +112,7 @@ def test_a_change_rolled_back_beside_applied_ones_is_not_a_refusal(
 
     broken = rewrites.Rewrite("breaks", ("SL101",), Applicability.SAFE, breaks)
     inline = next(rewrite for rewrite in rewrites.REWRITES if rewrite.name == "inline-refs")
-    monkeypatch.setattr("schemalint.rewrite.engine.REWRITES", (broken, inline))
+    monkeypatch.setattr("schemalint.rewriting.engine.REWRITES", (broken, inline))
     schema = {
         "type": "object",
         "properties": {"a": {"$ref": "#/$defs/A"}},

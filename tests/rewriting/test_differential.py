@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from schemalint.model import Applicability
-from schemalint.rewrite.engine import AppliedChange
-from schemalint.rewrite.patch import replace
+from schemalint.rewriting.engine import AppliedChange
+from schemalint.rewriting.patch import replace
 from tests.conftest import CORPUS
-from tests.rewrite.differential import (
+from tests.rewriting.differential import (
     SUITE,
     Case,
     Outcome,

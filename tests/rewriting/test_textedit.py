@@ -17,9 +17,9 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.load.kinds import NotASchema
 from schemalint.load.reader import Document, parse_document
-from schemalint.rewrite.document import edited_json, rewrite_document
-from schemalint.rewrite.patch import add, remove, replace
-from schemalint.rewrite.textedit import detect_style, dump, edit_json
+from schemalint.rewriting.document import edited_json, rewrite_document
+from schemalint.rewriting.patch import add, remove, replace
+from schemalint.rewriting.textedit import detect_style, dump, edit_json
 from tests.conftest import SAMPLES
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.lmfe import detect_settings
 from schemalint.measure.probe import MeasureSettings, Prober
-from schemalint.rewrite.engine import Verdict, rewrite_schema
-from schemalint.rewrite.measured import MeasuredJudge
+from schemalint.rewriting.engine import Verdict, rewrite_schema
+from schemalint.rewriting.measured import MeasuredJudge
 from tests.conftest import SAMPLES
 
 SETTINGS = Settings(lmfe_version="0.11.3", strict_field_order=False)
