@@ -4,6 +4,7 @@ started by the tests, over stdio and streamable HTTP on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import signal
 import socket
@@ -318,3 +319,21 @@ def test_measure_walks_a_live_server_s_tools() -> None:
 def test_no_source_and_no_path_is_a_usage_error() -> None:
     code, _, err = run("check")
     assert code == 2 and "give a schema file or folder, or a source" in err
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if alive(pid)]
+
+
+def test_no_server_process_outlives_a_successful_check() -> None:
+    marker = f"schemalint-test-{os.getpid()}-{time.monotonic_ns()}"
+    code, _, err = run("check", "--mcp-stdio", f"{TOOLS} {marker}")
+    assert code == 1, err
+    assert _processes_with(marker) == []
