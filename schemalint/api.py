@@ -99,11 +99,12 @@ def check(
     step_budget: float = 3.0,
     engines: str = "lmfe",
     instances: str | os.PathLike[str] | None = None,
+    target: str | Iterable[str] | None = None,
 ) -> CheckResult:
     """Lint ``source`` as ``schemalint check`` does (``measure=True``: ``--measure``, which
     needs the ``measure`` extra). ``name`` labels an in-memory source in the report."""
     severity = Severity.parse(fail_on)
-    finder = _finder(config, select, ignore, lmfe_version, strict_field_order, severity)
+    finder = _finder(config, select, ignore, lmfe_version, strict_field_order, severity, target)
     prober = _prober(tokenizer, budget, step_budget, engines, instances) if measure else None
     try:
         if isinstance(source, str | os.PathLike) and _is_path(source):
@@ -168,7 +169,15 @@ def _finder(
     lmfe_version: str | None,
     strict_field_order: bool | None,
     fail_on: Severity | None,
+    target: str | Iterable[str] | None = None,
 ) -> SettingsFinder:
+    from schemalint.targets import parse_targets
+
+    targets = (
+        None
+        if target is None
+        else parse_targets(target if isinstance(target, str) else tuple(target), "target")
+    )
     return SettingsFinder(
         Path(config) if config is not None else None,
         select=_codes(select, "select"),
@@ -176,6 +185,7 @@ def _finder(
         fail_on=fail_on,
         lmfe_version=lmfe_version,
         strict_field_order=strict_field_order,
+        targets=targets,
     )
 
 

@@ -270,6 +270,13 @@ def check(
     python: PythonObjects = None,
     python_path: PythonPath = None,
     source_timeout: SourceTimeout = 20.0,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="Judge for these targets (comma list): lmfe, openai, anthropic, gemini "
+            "(default: lmfe, or `target` in config)."
+        ),
+    ] = None,
 ) -> None:
     """Lint schemas and tool lists; exit 1 on findings at or above --fail-on (against a
     baseline: on new ones)."""
@@ -303,6 +310,7 @@ def check(
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
+            targets=_targets(target),
         )
         settings = finder.default
         prober, progress = None, None
@@ -372,6 +380,15 @@ def check(
     if report.errors:  # a source that could not be read: the report is incomplete
         raise typer.Exit(2)
     raise typer.Exit(0 if exit_zero else code)
+
+
+def _targets(text: str | None) -> tuple[str, ...] | None:
+    from schemalint.targets import UnknownTarget, parse_targets
+
+    try:
+        return parse_targets(text) if text is not None else None
+    except UnknownTarget as error:
+        raise _fail(str(error)) from None
 
 
 def _live_sources(*options: Any) -> LiveSources:
@@ -464,6 +481,13 @@ def rewrite(
     python: PythonObjects = None,
     python_path: PythonPath = None,
     source_timeout: SourceTimeout = 20.0,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="Rewrite for these targets (lmfe, openai, anthropic, gemini): with "
+            "--unsafe-fixes, what makes each accept the schema."
+        ),
+    ] = None,
 ) -> None:
     """Rewrite schemas so that they are fast to enforce; safe rewrites by default."""
     from schemalint.config import ConfigError, SettingsFinder, parse_codes
@@ -494,6 +518,7 @@ def rewrite(
             ignore=parse_codes(ignore, "--ignore") if ignore else None,
             lmfe_version=lmfe_version,
             strict_field_order=strict_field_order,
+            targets=_targets(target),
         )
         settings = finder.default
         found = list(find_files(paths, finder))

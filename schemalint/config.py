@@ -12,6 +12,9 @@ from typing import Any
 from schemalint.load.reader import DEFAULT_MAX_BYTES
 from schemalint.model import Severity
 from schemalint.rules import RULES
+from schemalint.targets import ALL as ALL_TARGETS
+from schemalint.targets import DEFAULT as DEFAULT_TARGETS
+from schemalint.targets import UnknownTarget, parse_targets
 
 
 class ConfigError(ValueError):
@@ -49,7 +52,7 @@ DEFAULT_EXCLUDE = (
 
 @dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ("SL", "SM")
+    select: tuple[str, ...] = ("SL", "SM", "SP")
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -64,6 +67,8 @@ class Settings:
     lmfe_version: str | None = None
     strict_field_order: bool | None = None
     max_file_size: int = DEFAULT_MAX_BYTES
+    targets: tuple[str, ...] = DEFAULT_TARGETS
+    """The engines and providers the schema is judged for: only their rules run."""
     root: Path = field(default_factory=Path.cwd)
     """Folder that per-file-ignores patterns are relative to."""
 
@@ -74,10 +79,12 @@ class Settings:
             if self._matches(path, pattern):
                 ignores.extend(codes)
         selected = (*self.select, *self.extend_select)
+        judged = {ALL_TARGETS, *self.targets}
         return frozenset(
             code
-            for code in RULES
-            if (chosen := _longest_prefix(code, selected)) >= 0
+            for code, rule in RULES.items()
+            if rule.target in judged
+            and (chosen := _longest_prefix(code, selected)) >= 0
             and chosen > _longest_prefix(code, ignores)
         )
 
@@ -142,6 +149,7 @@ _KEYS = {
     "lmfe-version",
     "strict-field-order",
     "max-file-size",
+    "target",
     "exclude",
     "extend-exclude",
 }
@@ -261,6 +269,11 @@ def parse_settings(table: dict[str, Any], label: str, root: Path) -> Settings:
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise ConfigError(f"{where} max-file-size must be a positive number of bytes")
         changes["max_file_size"] = size
+    if "target" in table:
+        try:
+            changes["targets"] = parse_targets(table["target"], f"{where} target")
+        except UnknownTarget as error:
+            raise ConfigError(str(error)) from None
     return Settings(**changes)
 
 

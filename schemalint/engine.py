@@ -26,6 +26,7 @@ from schemalint.lmfe import detect_settings
 from schemalint.load.kinds import NormalisedSchema, NotASchema, Tool, looks_like_schema, normalise
 from schemalint.load.positions import PositionIndex, index_json
 from schemalint.load.reader import SCHEMA_SUFFIXES, Document, read_document
+from schemalint.matrix import TargetVerdict, verdicts
 from schemalint.model import (
     BaselineState,
     Finding,
@@ -39,6 +40,7 @@ from schemalint.model import (
 from schemalint.rules import RULES
 from schemalint.sources import SourceError
 from schemalint.suppress import split_suppressed
+from schemalint.targets import DEFAULT as DEFAULT_TARGETS
 from schemalint.verdicts import MEASURED_CHECKS
 from schemalint.verdicts.judge import judge, scope_of
 from schemalint.walk import SchemaTooLarge, check_depth
@@ -144,6 +146,8 @@ class FileReport:
     counted for the exit code or the risk. Their ``suppressed`` field says why."""
     origin: Origin | None = None
     """Where a document that is no file came from (an MCP server, a Python object)."""
+    targets: tuple[str, ...] = DEFAULT_TARGETS
+    """The engines and providers the file was judged for (``--target``)."""
     risk: risk.Risk = field(init=False)
 
     def __post_init__(self) -> None:
@@ -169,9 +173,17 @@ class FileReport:
                 "suppressed": [finding.to_json() for finding in self.suppressed],
             }
             | ({"source": self.origin.to_json()} if self.origin else {})
+            | ({"targets": self._targets_json()} if self.targets != DEFAULT_TARGETS else {})
             | ({"measurement": self._measurement_json()} if self.measurement else {})
             | ({"baseline": self._baseline_json()} if self.baseline else {})
         )
+
+    def verdicts(self) -> list[TargetVerdict]:
+        """Per target judged: accepted?, what it drops, the limits passed, its own risk."""
+        return verdicts(self.findings, self.targets)
+
+    def _targets_json(self) -> dict[str, Any]:
+        return {verdict.target: verdict.to_json() for verdict in self.verdicts()}
 
     def _measurement_json(self) -> dict[str, Any]:
         assert self.measurement is not None
@@ -419,7 +431,7 @@ def check_document(
         check_depth(document.data)
         normalised = normalise(document.data)
         kind = normalised.kind
-        analysis = analyse(normalised.schema, enforcer)
+        analysis = analyse(normalised.schema, enforcer, roots=_provider_roots(normalised))
         enabled = settings.enabled_codes(document.path)
         static = frozenset(code for code in enabled if not is_measured(code))
         violations = list(_run_rules(analysis, static, settings))
@@ -467,6 +479,7 @@ def check_document(
             worst=worst,
             suppressed=suppressed,
             origin=document.origin,
+            targets=settings.targets,
         )
     failure = LoadError(document.path, reason)
     return FileReport(document.path, kind, _input_error(failure, settings), origin=document.origin)
@@ -479,6 +492,14 @@ def _tools(normalised: NormalisedSchema) -> list[tuple[str, str]] | None:
     if len(normalised.tools) == 1:
         return [("", normalised.tools[0].name)]
     return [(f"/anyOf/{index}", tool.name) for index, tool in enumerate(normalised.tools)]
+
+
+def _provider_roots(normalised: NormalisedSchema) -> tuple[str, ...]:
+    """Where each tool's parameters sit in the analysed schema: what a provider is sent."""
+    tools = _tools(normalised)
+    if tools is None:
+        return ("",)
+    return tuple(jp.join(pointer, "properties", "arguments") for pointer, _ in tools)
 
 
 def _finding_goals(violations: list[tuple[str, Violation]], analysis: Analysis) -> list[Goal]:
@@ -585,6 +606,7 @@ def _place(
                 code, pointer, document.data, normalised, _union(violation, normalised)
             ),
             tool=tool.name if (tool := tool_at(pointer, normalised.tools)) else None,
+            target=rule.target,
             origin=document.origin,
         )
         findings.setdefault((code, pointer, violation.message), finding)
@@ -616,5 +638,6 @@ def _input_error(error: LoadError, settings: Settings, pointer: str = "") -> lis
             line=position.line if position else None,
             column=position.column if position else None,
             fingerprint=fingerprint(INVALID_INPUT.code, pointer, None, None),
+            target=INVALID_INPUT.target,
         )
     ]

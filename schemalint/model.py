@@ -119,6 +119,8 @@ class Finding:
     ``"per-file-ignores"`` (a pointer entry in the config)."""
     tool: str | None = None
     """The tool whose entry holds ``pointer``, in a tools list."""
+    target: str = "lmfe"
+    """The engine or provider the finding speaks for (``all``: every one)."""
     origin: Origin | None = None
     """Where the document came from when it is no file (an MCP server, a Python object)."""
 
@@ -144,6 +146,7 @@ class Finding:
             data["reason"] = self.suppressed_by
         if self.tool is not None:
             data["tool"] = self.tool
+        data["target"] = self.target
         return data
 
 

@@ -48,6 +48,9 @@ class Analysis:
     refs: RefGraph
     shape: Shape
     enforcer: EnforcerSettings
+    roots: tuple[str, ...] = ("",)
+    """The schemas a provider is sent: each tool's parameters in a tools list (the combined
+    schema around them is what a local decoder constrains), else the root."""
 
     def deref(self, node: Node) -> Node:
         """The subschema a ``$ref`` chain starting at ``node`` ends at (``node`` if none)."""
@@ -107,8 +110,22 @@ class Analysis:
     @cached_property
     def used_nodes(self) -> list[Node]:
         """Subschemas reachable from the root: unreferenced definitions never constrain output."""
-        reachable = {self.nodes[0].pointer}
-        todo = [self.nodes[0].pointer]
+        return self.reachable(self.nodes[0].pointer)
+
+    def reachable(self, start: str) -> list[Node]:
+        """The subschemas at or below ``start`` and those its ``$ref``s reach, in walk order."""
+        reachable = {start}
+        todo = [start]
+        edges = self._edges
+        while todo:
+            for successor in edges.get(todo.pop(), []):
+                if successor not in reachable:
+                    reachable.add(successor)
+                    todo.append(successor)
+        return [n for n in self.nodes if n.pointer in reachable]
+
+    @cached_property
+    def _edges(self) -> dict[str, list[str]]:
         edges: dict[str, list[str]] = {}
         for node in self.nodes:
             if node.parent is not None and node.keyword not in DEFINITIONS:
@@ -116,12 +133,7 @@ class Analysis:
         for source, ref in self.refs.refs.items():
             if ref.target is not None:
                 edges.setdefault(source, []).append(ref.target)
-        while todo:
-            for successor in edges.get(todo.pop(), []):
-                if successor not in reachable:
-                    reachable.add(successor)
-                    todo.append(successor)
-        return [n for n in self.nodes if n.pointer in reachable]
+        return edges
 
     @cached_property
     def used_refs(self) -> list[Ref]:
@@ -158,7 +170,12 @@ def _optional_count(schema: dict[str, Any]) -> int:
     return sum(1 for name in props if name not in required)
 
 
-def analyse(schema: Any, enforcer: EnforcerSettings, max_nodes: int = 200_000) -> Analysis:
+def analyse(
+    schema: Any,
+    enforcer: EnforcerSettings,
+    max_nodes: int = 200_000,
+    roots: tuple[str, ...] = ("",),
+) -> Analysis:
     nodes = walk(schema, max_nodes)
     refs = resolve_refs(schema, nodes)
     return Analysis(
@@ -168,4 +185,5 @@ def analyse(schema: Any, enforcer: EnforcerSettings, max_nodes: int = 200_000) -
         refs=refs,
         shape=measure_shape(nodes, refs),
         enforcer=enforcer,
+        roots=roots,
     )

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from schemalint.analysis import Analysis
 from schemalint.model import Applicability, Severity, Violation
+from schemalint.targets import Effect
 
 Options = Mapping[str, Any]
 Test = Literal["", "reach", "before-decision", "enum-prefix", "prose"]
@@ -42,6 +43,9 @@ class Rule:
     options: tuple[Option, ...] = ()
     test: Test = ""
     predicts: Prediction = ""
+    target: str = "lmfe"
+    """The engine or provider the rule speaks for (``schemalint.targets``), or ``all``."""
+    effect: Effect = "cost"
 
     def defaults(self) -> dict[str, int]:
         return {option.name: option.default for option in self.options}
@@ -64,11 +68,15 @@ def rule(
     options: tuple[Option, ...] = (),
     test: Test = "",
     predicts: Prediction = "",
+    target: str = "lmfe",
+    effect: Effect = "cost",
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as the check of rule ``code``."""
 
     def register(check: CheckFunction) -> CheckFunction:
-        add_rule(Rule(code, name, severity, summary, check, fix, options, test, predicts))
+        add_rule(
+            Rule(code, name, severity, summary, check, fix, options, test, predicts, target, effect)
+        )
         return check
 
     return register

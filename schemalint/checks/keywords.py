@@ -11,6 +11,7 @@ from schemalint.analysis.unions import generation_order
 from schemalint.checks.base import Options, rule
 from schemalint.lmfe import IGNORED_KEYWORDS
 from schemalint.model import Applicability, Fix, Severity, Violation, quoted, shorten
+from schemalint.targets import ALL
 
 #: The only $ref form LMFE resolves: it looks the last segment up in root $defs/definitions.
 _ROOT_DEFINITION = re.compile(r"^#/(\$defs|definitions)/[^/]+$")
@@ -56,6 +57,7 @@ def free_form_object(analysis: Analysis, options: Options) -> Iterator[Violation
     "ignored-keyword",
     Severity.LOW,
     "LMFE accepts the keyword but does not enforce it: output may violate it.",
+    effect="dropped",
 )
 def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in analysis.used_nodes:
@@ -212,6 +214,8 @@ def non_root_ref_target(analysis: Analysis, options: Options) -> Iterator[Violat
     "remote-ref",
     Severity.CRITICAL,
     "A $ref to another document: schemalint never fetches it and LMFE cannot resolve it.",
+    target=ALL,
+    effect="refused",
 )
 def remote_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:
@@ -342,6 +346,8 @@ def mixed_type_enum(analysis: Analysis, options: Options) -> Iterator[Violation]
     "unresolvable-ref",
     Severity.CRITICAL,
     "A local $ref that points at nothing.",
+    target=ALL,
+    effect="refused",
 )
 def unresolvable_ref(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in analysis.used_refs:

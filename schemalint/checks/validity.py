@@ -9,6 +9,7 @@ from schemalint.analysis import Analysis
 from schemalint.checks.base import Options, Rule, add_rule, rule
 from schemalint.dialect import meta_message, meta_validator
 from schemalint.model import Severity, Violation
+from schemalint.targets import ALL
 
 INVALID_INPUT = Rule(
     code="SL000",
@@ -16,6 +17,8 @@ INVALID_INPUT = Rule(
     severity=Severity.CRITICAL,
     summary="The file cannot be read as JSON or YAML, or is not a schema or tools list.",
     check=None,
+    target=ALL,
+    effect="refused",
 )
 add_rule(INVALID_INPUT)
 
@@ -27,6 +30,8 @@ _MAX_REPORTED = 10
     "schema-invalid",
     Severity.HIGH,
     "The schema fails its JSON Schema meta-schema; enforcers may misread it.",
+    target=ALL,
+    effect="refused",
 )
 def schema_invalid(analysis: Analysis, options: Options) -> Iterator[Violation]:
     errors = meta_validator(analysis.schema).iter_errors(analysis.schema)

@@ -14,6 +14,7 @@ from schemalint.model import Applicability, BaselineState, Finding, Severity
 from schemalint.report import Options
 from schemalint.report.tables import print_table
 from schemalint.risk import Risk
+from schemalint.targets import DEFAULT as DEFAULT_TARGETS
 
 if TYPE_CHECKING:
     from schemalint.measure.probe import Measurement
@@ -124,6 +125,26 @@ def _print_finding(
         )
 
 
+_TARGET_COLUMNS = ("target", "accepted", "refused for", "dropped", "limits", "risk")
+
+
+def render_targets(console: Console, file: FileReport) -> None:
+    """The matrix: per target, accepted?, what refuses it, what it drops silently, the
+    limits passed, and the risk of its own findings."""
+    rows = [
+        (
+            verdict.target,
+            "yes" if verdict.accepted else "no",
+            ", ".join(sorted({f.code for f in verdict.refused})) or "-",
+            str(len(verdict.dropped)) if verdict.dropped else "-",
+            str(len(verdict.limits)) if verdict.limits else "-",
+            f"{verdict.risk.score} {verdict.risk.level.label}",
+        )
+        for verdict in file.verdicts()
+    ]
+    print_table(console, "  targets", _TARGET_COLUMNS, rows)
+
+
 def _origin(file: FileReport) -> str:
     """Where a source that is no file is edited, when known: a config's entry, a source line."""
     origin = file.origin
@@ -210,6 +231,8 @@ def render(report: Report, stream: TextIO, options: Options | None = None) -> No
             )
             for finding in file.findings:
                 _print_finding(console, finding, show_fixes=options.show_fixes)
+        if file.targets != DEFAULT_TARGETS:
+            render_targets(console, file)
         if file.measurement is not None:
             render_measurement(console, file.measurement)
             if file.measurement.engines is not None:

@@ -161,7 +161,9 @@ def _indentation(text: str) -> int | None:
 
 
 def setting_hints(settings: Settings) -> list[str]:
-    """The LMFE settings or upgrade a rewrite needs to pay off."""
+    """The LMFE settings or upgrade a rewrite needs to pay off (none when LMFE is no target)."""
+    if "lmfe" not in settings.targets:
+        return []
     enforcer = detect_settings(settings.lmfe_version, settings.strict_field_order)
     hints = []
     if not enforcer.strict_field_order:

@@ -19,8 +19,9 @@ from schemalint.config import Settings
 from schemalint.dialect import meta_message, meta_validator
 from schemalint.lmfe import EnforcerSettings, detect_settings
 from schemalint.model import Applicability
+from schemalint.rewriting.change import Change, Rewrite
 from schemalint.rewriting.patch import Operation, apply, overlaps
-from schemalint.rewriting.rewrites import REWRITES, Change, Rewrite
+from schemalint.rewriting.rewrites import REWRITES
 from schemalint.walk import SchemaTooLarge, check_depth
 
 MAX_PASSES = 10

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from schemalint.analysis.unions import (
     object_branches,
 )
 from schemalint.model import Applicability, quoted
+from schemalint.rewriting.change import Change, Rewrite
 from schemalint.rewriting.patch import Operation, add, remove, replace
 from schemalint.rewriting.preconditions import (
     annotation_unobserved,
@@ -32,6 +33,7 @@ from schemalint.rewriting.preconditions import (
     json_identity,
     types_disjoint,
 )
+from schemalint.rewriting.targets import TARGET_REWRITES
 from schemalint.walk import DEFINITIONS, UNIONS, Node
 
 #: Keywords that describe but never constrain: a node made only of these plus one other
@@ -63,40 +65,6 @@ REASON_NAMES = (
     "justification",
     "why",
 )
-
-
-@dataclass(frozen=True)
-class Change:
-    description: str
-    operations: list[Operation]
-    reads: tuple[str, ...] = ()
-    """Pointers the change copies from: another change of the same pass must not alter them."""
-    scope: tuple[str, ...] = ()
-    """Where measurement sees the change's effect, when not at the pointers it rewrites."""
-
-    @property
-    def measured_at(self) -> tuple[str, ...]:
-        return self.scope or tuple(operation["path"] for operation in self.operations)
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    name: str
-    fixes: tuple[str, ...]
-    """The rules whose findings this rewrite fixes; the first is the one it is listed under."""
-    applicability: Applicability
-    propose: Callable[[Analysis, int], Iterator[Change]]
-    """Proposed changes for the analysed schema; the int is the expansion cap."""
-    trade: str = ""
-    """For an unsafe rewrite, what it did and what the result accepts differently, with
-    ``{n}`` for the number of changes and ``{s}`` for a plural ending."""
-    measured: bool = False
-    """Whether the change trades what the schema accepts for speed that measurement should
-    confirm: with ``--measure`` each change is kept only when it measures faster."""
-
-    @property
-    def code(self) -> str:
-        return self.fixes[0]
 
 
 def _annotations_only(schema: dict[str, Any], but: str) -> bool:
@@ -484,7 +452,7 @@ def close_open_objects(analysis: Analysis, cap: int) -> Iterator[Change]:
             )
 
 
-REWRITES: tuple[Rewrite, ...] = (
+LMFE_REWRITES: tuple[Rewrite, ...] = (
     Rewrite("inline-refs", ("SL103", "SL102", "SL404"), Applicability.SAFE, inline_refs),
     Rewrite("drop-unused-definitions", ("SL103",), Applicability.SAFE, drop_unused_definitions),
     Rewrite("flatten-single-branch", ("SL105",), Applicability.SAFE, flatten_single_branch),
@@ -535,6 +503,9 @@ REWRITES: tuple[Rewrite, ...] = (
         measured=True,
     ),
 )
+REWRITES: tuple[Rewrite, ...] = (*LMFE_REWRITES, *TARGET_REWRITES)
+"""Every rewrite, in the order a pass proposes them: LMFE's, then the providers' (which run
+only when ``--target`` names their provider)."""
 BY_NAME = {rewrite.name: rewrite for rewrite in REWRITES}
 MEASURED = frozenset(rewrite.name for rewrite in REWRITES if rewrite.measured)
 """The rewrites ``--measure`` keeps only when they measure faster."""
