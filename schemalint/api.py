@@ -127,6 +127,7 @@ def rewrite(
     config: str | os.PathLike[str] | None = None,
     lmfe_version: str | None = None,
     strict_field_order: bool | None = None,
+    target: str | Iterable[str] | None = None,
 ) -> RewriteOutput:
     """Rewrite ``source`` (one document) as ``schemalint rewrite`` does, without writing
     anything: the caller decides where the result goes."""
@@ -135,7 +136,7 @@ def rewrite(
 
     if isinstance(source, str | os.PathLike) and _is_path(source) and Path(source).is_dir():
         raise InvalidSource(f"{source}: rewrite takes one document, not a folder")
-    finder = _finder(config, select, ignore, lmfe_version, strict_field_order, None)
+    finder = _finder(config, select, ignore, lmfe_version, strict_field_order, None, target)
     document = _document(source, name)
     if isinstance(document, LoadError):
         raise InvalidSource(_load_message(document))

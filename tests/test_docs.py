@@ -15,6 +15,7 @@ from schemalint.docs import page_codes, rule_page
 from schemalint.engine import check_data
 from schemalint.rewriting.rewrites import REWRITES
 from schemalint.rules import RULES
+from tests.checks.test_rule_cases import judged_for
 from tests.conftest import ROOT
 
 HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Options"]
@@ -54,7 +55,7 @@ def json_blocks(page: str, heading: str) -> list[Any]:
 
 def codes_found(code: str, page: str, heading: str, tmp_path: Path) -> list[str]:
     """Lint the section's schema; measured rules walk the section's second block through LMFE."""
-    settings = Settings(select=(code,), **PAGE_SETTINGS.get(code, {}))
+    settings = Settings(select=(code,), targets=judged_for(code), **PAGE_SETTINGS.get(code, {}))
     schema, *rest = json_blocks(page, heading)
     prober = None
     if code.startswith("SM"):

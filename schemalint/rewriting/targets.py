@@ -155,7 +155,7 @@ TARGET_REWRITES: tuple[Rewrite, ...] = (
         "anthropic-describe-unsupported",
         ("SP204",),
         Applicability.UNSAFE,
-        describing(anthropic.UNSUPPORTED | {"minItems"}),
+        describing(anthropic.UNSUPPORTED | {"minItems"}, anthropic.FORMATS),
         _MOVED,
     ),
     Rewrite("anthropic-required-first", ("SP205",), Applicability.SAFE, required_first),

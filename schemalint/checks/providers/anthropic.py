@@ -20,6 +20,9 @@ UNSUPPORTED = frozenset(
     {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
     | {"minLength", "maxLength", "maxItems"}
 )
+FORMATS = frozenset(
+    {"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"}
+)
 
 
 @rule(
@@ -39,7 +42,7 @@ def limit_exceeded(analysis: Analysis, options: Options) -> Iterator[Violation]:
         yield Violation(
             "",
             f"{optional} optional parameters across the strict schemas: the limit is "
-            f"{MAX_OPTIONAL} (the request fails with 'Compiled grammar is too large')",
+            f"{MAX_OPTIONAL} (a 400: 'Schema is too complex for compilation')",
             Fix(
                 "Make parameters required, or split the tools over requests.",
                 Applicability.DISPLAY_ONLY,
@@ -99,8 +102,8 @@ def recursive_schema(analysis: Analysis, options: Options) -> Iterator[Violation
     "SP204",
     "anthropic-unsupported-constraint",
     Severity.HIGH,
-    "Numeric bounds, string lengths, maxItems, or minItems over 1: Anthropic strict mode "
-    "does not support them.",
+    "Numeric bounds, string lengths, maxItems, minItems over 1, an unlisted format, or allOf "
+    "with $ref: Anthropic strict mode does not support them.",
     fix=Applicability.UNSAFE,
     effect="refused",
     target="anthropic",
@@ -115,6 +118,23 @@ def unsupported_constraint(analysis: Analysis, options: Options) -> Iterator[Vio
                 f"{node.pointer}/minItems",
                 f"minItems {node.schema['minItems']}: only 0 and 1 are supported",
                 fix,
+            )
+    for node, _ in keywords_used(analysis, frozenset({"format"})):
+        value = node.schema["format"]
+        if isinstance(value, str) and value not in FORMATS:
+            yield Violation(f"{node.pointer}/format", f"format {value!r} is not supported", fix)
+    for node, _ in keywords_used(analysis, frozenset({"allOf"})):
+        branches = node.schema["allOf"]
+        if isinstance(branches, list) and any(
+            isinstance(b, dict) and "$ref" in b for b in branches
+        ):
+            yield Violation(
+                f"{node.pointer}/allOf",
+                "allOf with a $ref is not supported",
+                Fix(
+                    "Inline the definition (schemalint rewrite inlines non-recursive $refs).",
+                    Applicability.DISPLAY_ONLY,
+                ),
             )
 
 

@@ -9,20 +9,29 @@ from schemalint.analysis import Analysis
 from schemalint.analysis.context import required_names
 from schemalint.checks.base import Options, rule
 from schemalint.checks.providers.schemas import keywords_used, nodes_of, sent
+from schemalint.load.kinds import SCHEMA_KEYWORDS
 from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.walk import Node
 
-#: JSON Schema keywords outside Gemini's subset: accepted and ignored.
-UNSUPPORTED = frozenset(
-    {"allOf", "not", "if", "then", "else", "patternProperties", "dependentRequired"}
-    | {"dependentSchemas", "dependencies", "unevaluatedProperties", "unevaluatedItems"}
-    | {"propertyNames", "contains", "minContains", "maxContains", "uniqueItems", "multipleOf"}
-    | {"exclusiveMinimum", "exclusiveMaximum", "$dynamicRef", "$dynamicAnchor"}
+#: The keywords ``responseJsonSchema`` supports, as its API reference lists them.
+SUPPORTED = frozenset(
+    {"$id", "$defs", "$ref", "$anchor", "type", "format", "title", "description", "enum"}
+    | {"items", "prefixItems", "minItems", "maxItems", "minimum", "maximum", "anyOf", "oneOf"}
+    | {"properties", "additionalProperties", "required", "propertyOrdering"}
 )
-#: What a ``$ref`` may stand beside; any other sibling is ignored.
-REF_SIBLINGS = frozenset({"$ref", "$id", "$anchor", "$comment", "title", "description"})
+#: Annotations nothing enforces anyway: sending them loses nothing.
+HARMLESS = frozenset(
+    {"$schema", "$comment", "default", "examples", "deprecated", "readOnly", "writeOnly"}
+)
+UNSUPPORTED = SCHEMA_KEYWORDS - SUPPORTED - HARMLESS
 MAX_DECLARATIONS = 128
-#: Reported by users (not documented): enums past this many values fail or are truncated.
-REPORTED_ENUM_VALUES = 500
+"""Vertex AI's documented limit (the Gemini API's pages state none)."""
+#: Reported by users (not documented): the sum of maxItems in one tool past which requests
+#: fail with INVALID_ARGUMENT (971 passed, 972 failed).
+REPORTED_MAX_ITEMS_SUM = 971
+#: Reported by users: 240 one-word enum values across the tools passed; the same count of
+#: two-word values failed. The budget is undocumented.
+REPORTED_ENUM_VALUES = 240
 
 
 @rule(
@@ -57,11 +66,12 @@ def unsupported_keyword(analysis: Analysis, options: Options) -> Iterator[Violat
 def ref_siblings(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in nodes_of(analysis):
         schema = node.schema if isinstance(node.schema, dict) else {}
-        extra = sorted(set(schema) - REF_SIBLINGS) if "$ref" in schema else []
+        extra = sorted(k for k in schema if not k.startswith("$")) if "$ref" in schema else []
         if extra:
             yield Violation(
                 node.pointer,
-                f"$ref with sibling keywords ({', '.join(extra)}): Gemini ignores them",
+                f"$ref with sibling keywords ({', '.join(extra)}): Gemini allows none but "
+                "those starting with $",
                 Fix(
                     "Wrap the $ref in allOf or move the keywords into the definition.",
                     Applicability.UNSAFE,
@@ -126,21 +136,43 @@ def _only_required_on_the_way(analysis: Analysis, source: str) -> bool:
     "SP305",
     "gemini-limit-exceeded",
     Severity.MEDIUM,
-    "Past Gemini's 128 function declarations, or an enum past the size users report failing.",
+    "Past 128 function declarations, or past the enum and maxItems budgets users report.",
     effect="limit",
     target="gemini",
 )
 def limit_exceeded(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    declarations = len(sent(analysis))
-    if declarations > MAX_DECLARATIONS:
+    roots = sent(analysis)
+    if len(roots) > MAX_DECLARATIONS:
         yield Violation(
-            "", f"{declarations} function declarations: Gemini takes at most {MAX_DECLARATIONS}"
+            "", f"{len(roots)} function declarations: Vertex AI takes at most {MAX_DECLARATIONS}"
         )
-    for node, _ in keywords_used(analysis, frozenset({"enum"})):
-        values = node.schema["enum"]
-        if isinstance(values, list) and len(values) > REPORTED_ENUM_VALUES:
+    for root in roots:
+        total = sum(
+            node.schema["maxItems"]
+            for node, _ in _in(analysis, root, "maxItems")
+            if isinstance(node.schema["maxItems"], int)
+        )
+        if total >= REPORTED_MAX_ITEMS_SUM:
             yield Violation(
-                f"{node.pointer}/enum",
-                f"an enum of {len(values)} values: users report Gemini failing past "
-                f"{REPORTED_ENUM_VALUES} (reported, not documented)",
+                root.pointer,
+                f"maxItems add up to {total}: users report INVALID_ARGUMENT from "
+                f"{REPORTED_MAX_ITEMS_SUM} in one tool (reported, not documented)",
             )
+    values = sum(
+        len(node.schema["enum"])
+        for node, _ in keywords_used(analysis, frozenset({"enum"}))
+        if isinstance(node.schema["enum"], list)
+    )
+    if values > REPORTED_ENUM_VALUES:
+        yield Violation(
+            "",
+            f"{values} enum values across the schemas: users report INVALID_ARGUMENT past an "
+            f"undocumented budget ({REPORTED_ENUM_VALUES} one-word values passed; reported, "
+            "not documented)",
+        )
+
+
+def _in(analysis: Analysis, root: Node, keyword: str) -> Iterator[tuple[Node, str]]:
+    for node in analysis.reachable(root.pointer):
+        if isinstance(node.schema, dict) and keyword in node.schema:
+            yield node, keyword

@@ -1,0 +1,164 @@
+"""Which schemas each provider's strict mode takes: as they are, after `rewrite --target T
+--unsafe-fixes`, or not at all, over the Glaive tool schemas and the samples.
+
+    python benchmarks/targets.py [--corpus ../shared/corpus/Glaiveai2K] [--out FILE] [--doc FILE]
+
+Each schema is checked with ``--target T`` (as one tool's parameters: the corpus holds
+function-calling parameter schemas); a schema with no finding that refuses it or passes a
+limit is *accepted*. The others are rewritten for T and checked again: *accepted after rewrite*
+or *not rewritable*, with the findings that remain. Also times the check per schema with and
+without the targets, in the same run. Prints a table, writes JSON (default
+benchmarks/results/targets.json) and Markdown (default docs/targets.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import schemalint
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
+PROVIDERS = ("openai", "anthropic", "gemini")
+
+
+def inputs(corpus: Path) -> list[tuple[str, Any]]:
+    """(label, tools list): each Glaive schema as one tool, then each sample as it is."""
+    found: list[tuple[str, Any]] = []
+    for path in sorted(corpus.glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))["schema"]
+        tool = {"type": "function", "function": {"name": "tool", "parameters": schema}}
+        found.append((f"glaive/{path.name}", [tool]))
+    for path in sorted((ROOT / "samples").rglob("*.json")):
+        if "instances" not in path.parts:
+            found.append((f"samples/{path.relative_to(ROOT / 'samples')}", path))
+    return found
+
+
+def blocking(result: schemalint.CheckResult) -> list[str]:
+    (verdict,) = result.files[0].verdicts()
+    return sorted({finding.code for finding in [*verdict.refused, *verdict.limits]})
+
+
+def drops(result: schemalint.CheckResult) -> bool:
+    (verdict,) = result.files[0].verdicts()
+    return bool(verdict.dropped)
+
+
+def judge(source: Any, target: str) -> tuple[str, list[str], list[str], bool]:
+    """The outcome, the codes that refused the schema as it was, those left after, and
+    whether the target silently drops a keyword of it as it is."""
+    checked = schemalint.check(source, target=target)
+    before = blocking(checked)
+    if not before:
+        return "accepted", [], [], drops(checked)
+    done = schemalint.rewrite(source, target=target, unsafe_fixes=True)
+    after = blocking(schemalint.check(done.data, target=target))
+    outcome = "accepted after rewrite" if not after else "not rewritable"
+    return outcome, before, after, drops(checked)
+
+
+def timing(sources: list[tuple[str, Any]]) -> dict[str, float]:
+    """Milliseconds a check takes per schema, LMFE alone and with the three providers, the two
+    alternating schema by schema (so that the machine's noise falls on both alike)."""
+    variants = {"lmfe": "lmfe", "lmfe+providers": "lmfe,openai,anthropic,gemini"}
+    spent = dict.fromkeys(variants, 0.0)
+    for _, source in sources:
+        for label, targets in variants.items():
+            started = time.perf_counter()
+            schemalint.check(source, target=targets)
+            spent[label] += time.perf_counter() - started
+    return {label: seconds * 1000 / len(sources) for label, seconds in spent.items()}
+
+
+def render(data: dict[str, Any]) -> str:
+    lines = [
+        "# Targets: what each provider's strict mode takes",
+        "",
+        "Made by `python benchmarks/targets.py` over the "
+        f"{data['schemas']} Glaive tool schemas (each as one tool's parameters) and the samples. "
+        "*Accepted*: no finding that refuses the schema or passes a limit (`check --target T`). "
+        "*After rewrite*: accepted once `rewrite --target T --unsafe-fixes` has run. *Not "
+        "rewritable*: what is left needs a change of shape no rewrite makes (a union at the "
+        "root, recursion, a size limit). The facts behind each rule are quoted, with their "
+        "sources, on its page in `rules/`.",
+        "",
+        "| target | accepted as they are | accepted after rewrite | not rewritable | "
+        "a keyword silently dropped |",
+        "|---|---|---|---|---|",
+    ]
+    for target, row in data["targets"].items():
+        counts = row["outcomes"]
+        lines.append(
+            f"| {target} | {counts.get('accepted', 0)} | "
+            f"{counts.get('accepted after rewrite', 0)} | {counts.get('not rewritable', 0)} | "
+            f"{row['dropping']} |"
+        )
+    lines += ["", "What refused the schemas as they were, and what was left after the rewrite:", ""]
+    lines += ["| target | refused for (schemas) | left after rewrite (schemas) |", "|---|---|---|"]
+    for target, row in data["targets"].items():
+        before = ", ".join(f"{code} {n}" for code, n in row["refused_for"].items()) or "-"
+        after = ", ".join(f"{code} {n}" for code, n in row["left_after"].items()) or "-"
+        lines.append(f"| {target} | {before} | {after} |")
+    lines += ["", "Not rewritable, each with what is left:", ""]
+    for target, row in data["targets"].items():
+        for label, codes in row["not_rewritable"].items():
+            lines.append(f"- {target}: `{label}`: {', '.join(codes)}")
+    per = data["ms_per_schema"]
+    lines += [
+        "",
+        f"Check time per schema, same run: {per['lmfe']:.2f} ms judged for LMFE alone, "
+        f"{per['lmfe+providers']:.2f} ms for LMFE and the three providers.",
+        "",
+        "The local engines (xgrammar, llguidance, outlines-core, vLLM's `auto` chain) are not "
+        "targets yet: `check --measure --engine` measures them on the real engines.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/targets.json")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs/targets.md")
+    arguments = parser.parse_args()
+    sources = inputs(arguments.corpus)
+    data: dict[str, Any] = {"schemas": sum(label.startswith("glaive/") for label, _ in sources)}
+    data["targets"] = {}
+    for target in PROVIDERS:
+        outcomes: Counter[str] = Counter()
+        refused_for: Counter[str] = Counter()
+        left_after: Counter[str] = Counter()
+        not_rewritable: dict[str, list[str]] = {}
+        dropping = 0
+        for label, source in sources:
+            outcome, before, after, dropped = judge(source, target)
+            dropping += dropped
+            outcomes[outcome] += 1
+            refused_for.update(before)
+            left_after.update(after)
+            if outcome == "not rewritable":
+                not_rewritable[label] = after
+        data["targets"][target] = {
+            "outcomes": dict(outcomes),
+            "refused_for": dict(refused_for.most_common()),
+            "left_after": dict(left_after.most_common()),
+            "not_rewritable": not_rewritable,
+            "dropping": dropping,
+        }
+        print(f"{target:<10} {dict(outcomes)}")
+    data["ms_per_schema"] = timing(sources)
+    print(f"ms per schema: {data['ms_per_schema']}")
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    arguments.doc.write_text(render(data), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
