@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from schemalint.analysis import Analysis
 from schemalint.analysis.context import required_names, types_of
 from schemalint.checks.base import Options, rule
-from schemalint.checks.providers.schemas import keywords_used, nodes_of, objects, optional_names
+from schemalint.checks.providers.schemas import (
+    keywords_used,
+    nodes_of,
+    objects,
+    open_objects,
+    optional_names,
+)
 from schemalint.checks.providers.schemas import sent as strict_schemas
 from schemalint.model import Applicability, Fix, Severity, Violation
 from schemalint.walk import Node
@@ -75,13 +81,7 @@ def _is_union(schema: object) -> bool:
     target="anthropic",
 )
 def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for node in objects(analysis):
-        if node.schema.get("additionalProperties") is not False:
-            yield Violation(
-                node.pointer,
-                "object without additionalProperties: false: Anthropic strict mode refuses it",
-                Fix("Set additionalProperties: false.", Applicability.UNSAFE),
-            )
+    return open_objects(analysis, "Anthropic")
 
 
 @rule(

@@ -13,6 +13,7 @@ from schemalint.checks.providers.schemas import (
     nesting_depth,
     nodes_of,
     objects,
+    open_objects,
     optional_names,
     sent,
     string_values,
@@ -104,13 +105,7 @@ def optional_property(analysis: Analysis, options: Options) -> Iterator[Violatio
     target="openai",
 )
 def open_object(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    for node in objects(analysis):
-        if node.schema.get("additionalProperties") is not False:
-            yield Violation(
-                node.pointer,
-                "object without additionalProperties: false: OpenAI strict mode refuses it",
-                Fix("Set additionalProperties: false.", Applicability.UNSAFE),
-            )
+    return open_objects(analysis, "OpenAI")
 
 
 @rule(

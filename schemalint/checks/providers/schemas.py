@@ -8,6 +8,7 @@ from typing import Any
 
 from schemalint.analysis import Analysis
 from schemalint.analysis.context import required_names, types_of
+from schemalint.model import Applicability, Fix, Violation
 from schemalint.walk import NESTING, Node, children
 
 
@@ -34,6 +35,17 @@ def is_object(node: Node) -> bool:
 
 def objects(analysis: Analysis) -> Iterator[Node]:
     return (node for node in nodes_of(analysis) if is_object(node))
+
+
+def open_objects(analysis: Analysis, provider: str) -> Iterator[Violation]:
+    """Each object without ``additionalProperties: false``, which strict modes refuse."""
+    for node in objects(analysis):
+        if node.schema.get("additionalProperties") is not False:
+            yield Violation(
+                node.pointer,
+                f"object without additionalProperties: false: {provider} strict mode refuses it",
+                Fix("Set additionalProperties: false.", Applicability.UNSAFE),
+            )
 
 
 def optional_names(node: Node) -> list[str]:
