@@ -3,7 +3,7 @@ engine's own API, and the Glaive spread.
 
     python benchmarks/engines.py [--budget 60] [--step-budget 10] [--compile-budget 10]
         [--engines all]
-        [--rounds 9] [--bare-cap 6]
+        [--rounds 24] [--blocks 3] [--bare-cap 6]
         [--corpus ../shared/corpus/Glaiveai2K --every K --limit N --minutes M] [--out FILE]
         [--doc FILE]
         [--render | --keep-corpus]
@@ -19,9 +19,12 @@ round as ``check --measure``'s serves every walk) alternates with a bare loop of
 own API over the same token ids in this process (the schema compiled and a fresh matcher each
 round, as the worker does for each walk, its mask call into a buffer allocated once, timed like
 the worker's: wall and CPU time, a pre-empted step at its CPU time), one warm-up round and
-``--rounds`` measured ones, all on one CPU. Each step's time is its fastest round (and, shown apart,
-its median round); the ratio probe / bare of the median step and of the worst step is what the
-probe adds to the engine (goal: at most 1.3).
+``--rounds`` measured ones, all on one CPU. A second bare loop, the control, takes the probe's
+place in every round (the probe and the control swap ends round by round, the bare loop between
+them): control / bare is what noise alone makes of the ratio. Each step's time is its fastest
+round (and, shown apart, its median round); the ratio probe / bare of the median step and of the
+worst step is what the probe adds to the engine (goal: at most 1.3), shown with its spread over
+``--blocks`` disjoint sets of the rounds (round n in set n mod blocks).
 
 Part 2 (``--corpus``) runs every K-th Glaive schema the same way (generated instance, one
 random walk) and records each engine's worst step, whether it was correct, and any crash (an
@@ -51,7 +54,7 @@ from schemalint.analysis import analyse
 from schemalint.config import Settings
 from schemalint.engine import check_data, check_file
 from schemalint.engines import load_engine, parse_engines
-from schemalint.engines.lmfe import build_enforcer
+from schemalint.engines.lmfe import build_enforcer, problem_log
 from schemalint.lmfe import EnforcerConfig, detect_settings
 from schemalint.load.kinds import normalise
 from schemalint.measure.compare import (
@@ -232,7 +235,11 @@ class BareLoops:
     fills the cache the comparison's walks start from), and the rounds of probe against bare."""
 
     def __init__(self, engines: list[str], arguments: argparse.Namespace) -> None:
-        self.rounds, self.cap = arguments.rounds, arguments.bare_cap
+        self.rounds, self.cap, self.blocks = arguments.rounds, arguments.bare_cap, arguments.blocks
+        # LMFE logs its failure from inside the timed call: the worker keeps the message (the
+        # handler its adapter installs), so the bare loop must too, or its step formats a
+        # traceback onto stderr (0.3 ms on the free dict's last step) that the probe's does not.
+        problem_log()
         settings = MeasureSettings(
             budget=600.0,
             step_budget=arguments.step_budget,
@@ -266,19 +273,20 @@ class BareLoops:
         prober.fixed_instances = [("first", instance)]
         start = bare_start(run.name, prober._data, analysis.schema)
         tokens = [s.step.token for s in walks[0].steps]
-        kept: list[tuple[list[Step], list[Step]]] = []
-        for number in range(self.rounds + 1):  # round 0 warms both up; who goes first alternates
-            if number % 2:
+        kept: list[Round] = []
+        for number in range(self.rounds + 1):  # round 0 warms up; probe and control swap ends
+            timed: dict[str, list[Step]] = {}
+            for side in SIDES if number % 2 else SIDES[::-1]:
+                if side != "probe":
+                    timed[side] = self._bare(run.name, start, tokens)
+                    continue
                 walk = prober.measure(analysis).walks[0]
-                looped = self._bare(run.name, start, tokens)
-            else:
-                looped = self._bare(run.name, start, tokens)
-                walk = prober.measure(analysis).walks[0]
-            if walk.outcome != walks[0].outcome or len(walk.steps) != len(tokens):
-                return {"skipped": f"a repeated walk ended otherwise: {walk.detail}"}
+                if walk.outcome != walks[0].outcome or len(walk.steps) != len(tokens):
+                    return {"skipped": f"a repeated walk ended otherwise: {walk.detail}"}
+                timed[side] = [s.step for s in walk.steps]
             if number:
-                kept.append(([s.step for s in walk.steps], looped))
-        return summary(kept) | {"steps": len(tokens), "rounds": self.rounds}
+                kept.append(tuple(timed[side] for side in SIDES))
+        return summary(kept, self.blocks) | {"steps": len(tokens), "rounds": self.rounds}
 
     def _bare(self, name: str, start: Start, tokens: list[int | None]) -> list[Step]:
         if name != "lmfe":
@@ -293,13 +301,33 @@ class BareLoops:
             cache.allowlist_cache = kept
 
 
-def summary(rounds: list[tuple[list[Step], list[Step]]]) -> dict[str, Any]:
+SIDES = ("probe", "bare", "control")
+"""A round's order (reversed every other round): the bare loop stays between the probe and the
+control, a second bare loop, so the control sits where the probe sits."""
+
+Round = tuple[list[Step], ...]
+"""One round's steps, a list per side in :data:`SIDES`' order."""
+
+
+def fastest(rounds: list[Round], side: int) -> list[float]:
+    """Each step's fastest round (ms) on one side."""
+    return [min(step) for step in zip(*(timed_ms(r[side]) for r in rounds), strict=True)]
+
+
+def ratios(rounds: list[Round], side: int) -> tuple[float, float]:
+    """``side`` / bare of the median step and of the worst step, each step at its fastest."""
+    over, bare = fastest(rounds, side), fastest(rounds, 1)
+    return statistics.median(over) / statistics.median(bare), max(over) / max(bare)
+
+
+def summary(rounds: list[Round], blocks: int = 1) -> dict[str, Any]:
     """Each side's time per step over the rounds, two ways: the median (what a round typically
     costs) and the minimum (what the code costs: another process on the machine only ever adds
     time, so the fastest round is the least disturbed, as ``timeit`` takes it); then the median
-    step and the worst step of those, and probe / bare."""
+    step and the worst step of those, probe / bare, control / bare (noise alone), and the
+    spread of probe / bare over ``blocks`` disjoint sets of the rounds."""
     row: dict[str, Any] = {}
-    for side, index in (("probe", 0), ("bare", 1)):
+    for index, side in enumerate(SIDES):
         times = [timed_ms(steps[index]) for steps in rounds]
         for kind, pick in (("", statistics.median), ("min_", min)):
             per_step = [pick(step) for step in zip(*times, strict=True)]
@@ -310,6 +338,11 @@ def summary(rounds: list[tuple[list[Step], list[Step]]]) -> dict[str, Any]:
     for kind in ("", "min_"):
         row[f"{kind}median_ratio"] = row[f"probe_{kind}median_ms"] / row[f"bare_{kind}median_ms"]
         row[f"{kind}worst_ratio"] = row[f"probe_{kind}worst_ms"] / row[f"bare_{kind}worst_ms"]
+    row["control_min_median_ratio"], row["control_min_worst_ratio"] = ratios(rounds, 2)
+    parts = [ratios(rounds[block::blocks], 0) for block in range(blocks) if rounds[block::blocks]]
+    for position, name in enumerate(("min_median_ratio", "min_worst_ratio")):
+        row[f"spread_{name}"] = [min(p[position] for p in parts), max(p[position] for p in parts)]
+    row["blocks"] = len(parts)
     return row
 
 
@@ -382,12 +415,22 @@ def number(value: float | None, digits: int = 2) -> str:
 def bare_cell(found: dict[str, Any] | None, kind: str) -> str:
     if not found or "median_ratio" not in found:
         return f"- ({found['skipped']})" if found and "skipped" in found else "-"
-    return (
-        f"{number(found[f'probe_{kind}median_ms'], 3)} / "
-        f"{number(found[f'bare_{kind}median_ms'], 3)} = **{found[f'{kind}median_ratio']:.2f}**; "
-        f"worst {number(found[f'probe_{kind}worst_ms'], 3)} / "
-        f"{number(found[f'bare_{kind}worst_ms'], 3)} = **{found[f'{kind}worst_ratio']:.2f}**"
-    )
+    cells = []
+    for step in ("median", "worst"):
+        spread = found.get(f"spread_{kind}{step}_ratio")
+        shown = f" ({spread[0]:.2f}-{spread[1]:.2f})" if spread else ""
+        cells.append(
+            f"{number(found[f'probe_{kind}{step}_ms'], 4)} / "
+            f"{number(found[f'bare_{kind}{step}_ms'], 4)} = "
+            f"**{found[f'{kind}{step}_ratio']:.2f}**{shown}"
+        )
+    return f"{cells[0]}; worst {cells[1]}"
+
+
+def largest(rows: list[dict[str, Any]], name: str, keys: tuple[str, str]) -> tuple[float, float]:
+    """The largest of two ratios over the samples measured for engine ``name``."""
+    found = [r["bare"][name] for r in rows if keys[0] in r["bare"].get(name, {})]
+    return max(f[keys[0]] for f in found), max(f[keys[1]] for f in found)
 
 
 def bare_table(results: dict[str, Any]) -> list[str]:
@@ -398,13 +441,18 @@ def bare_table(results: dict[str, Any]) -> list[str]:
     lines = [
         "",
         "The probe against a bare loop of each engine's own API over the same token ids, in "
-        f"the same run ({rounds} rounds after a warm-up round, alternating which goes first). "
-        "The process and its workers run on one CPU (a pre-empted step timed by its CPU "
-        "time). Each step's time is its fastest round (another process on the machine only adds "
-        "time, so the fastest round is the least disturbed, as `timeit` takes it); the median "
-        "round follows below. Median step and worst step in ms, probe / bare = ratio "
-        "(goal ≤ 1.3). Walks over the step budget, or whose compile and walk took over "
-        f"{results.get('bare_cap', 3):g} s, are not repeated:",
+        f"the same run ({rounds} rounds after a warm-up round). A second bare loop, the "
+        "control, takes the probe's place in each round (probe and control swap ends every "
+        "round, the bare loop between them), so control / bare is what noise alone does to "
+        "the ratio. The process and its workers run on one CPU (a pre-empted step timed by "
+        "its CPU time). Each step's time is its fastest round (another process on the machine "
+        "only adds time, so the fastest round is the least disturbed, as `timeit` takes it); "
+        "the median round follows below. Median step and worst step in ms, probe / bare = "
+        "ratio (goal ≤ 1.3), in brackets its range over "
+        f"{next((f['blocks'] for r in rows for f in r['bare'].values() if 'blocks' in f), 1)} "
+        "disjoint sets of the rounds (round n in set n mod sets). Walks over the step budget, "
+        f"or whose compile and walk took over {results.get('bare_cap', 3):g} s, are not "
+        "repeated:",
     ]
     for kind, title in (("min_", "fastest round"), ("", "median round")):
         if not any(f"{kind}median_ratio" in f for r in rows for f in r["bare"].values()):
@@ -419,17 +467,27 @@ def bare_table(results: dict[str, Any]) -> list[str]:
         for row in rows:
             cells = [bare_cell(row["bare"].get(name), kind) for name in engines]
             lines.append(f"| {row['shape']} | " + " | ".join(cells) + " |")
-        largest = []
-        for name in engines:
-            found = [r["bare"][name] for r in rows if "median_ratio" in r["bare"].get(name, {})]
-            if found:
-                median = max(f[f"{kind}median_ratio"] for f in found)
-                worst = max(f[f"{kind}worst_ratio"] for f in found)
-                largest.append(f"{name} **{median:.2f}** / **{worst:.2f}**")
+        measured = [n for n in engines if any("median_ratio" in r["bare"].get(n, {}) for r in rows)]
+        found = {
+            n: largest(rows, n, (f"{kind}median_ratio", f"{kind}worst_ratio")) for n in measured
+        }
+        shown = ", ".join(f"{n} **{m:.2f}** / **{w:.2f}**" for n, (m, w) in found.items())
+        lines += ["", f"Largest ratio of any sample, median step / worst step ({title}): {shown}."]
+        if kind != "min_":
+            continue
+        met = all(max(pair) <= 1.3 for pair in found.values())
+        keys = ("control_min_median_ratio", "control_min_worst_ratio")
+        controls = {
+            n: largest(rows, n, keys)
+            for n in measured
+            if any(keys[0] in r["bare"].get(n, {}) for r in rows)
+        }
+        noise = ", ".join(f"{n} {m:.2f} / {w:.2f}" for n, (m, w) in controls.items())
         lines += [
             "",
-            f"Largest ratio of any sample, median step / worst step ({title}): "
-            f"{', '.join(largest)}.",
+            f"Goal (≤ 1.3 on both, every engine and sample, in this run): "
+            f"**{'met' if met else 'not met'}**. Control / bare, largest of any sample (noise "
+            f"alone): {noise}.",
         ]
     return lines
 
@@ -557,7 +615,8 @@ def main() -> None:
     parser.add_argument("--step-budget", type=float, default=10.0)
     parser.add_argument("--compile-budget", type=float, default=10.0)
     parser.add_argument("--engines", default="all")
-    parser.add_argument("--rounds", type=int, default=9, help="probe against bare loop rounds")
+    parser.add_argument("--rounds", type=int, default=24, help="probe against bare loop rounds")
+    parser.add_argument("--blocks", type=int, default=3, help="sets of rounds for the spread")
     parser.add_argument(
         "--bare-cap", type=float, default=6.0, help="compile and walk longer (s): not repeated"
     )

@@ -25,6 +25,16 @@ class _ProblemLog(logging.Handler):
 _PROBLEMS = _ProblemLog()
 
 
+def problem_log() -> _ProblemLog:
+    """The root logger's handler keeping what LMFE logs, installed once per process: LMFE's
+    failure is then a message kept, never a traceback formatted onto stderr inside a step."""
+    root = logging.getLogger()
+    if _PROBLEMS not in root.handlers:
+        root.addHandler(_PROBLEMS)
+    root.setLevel(logging.WARNING)
+    return _PROBLEMS
+
+
 class _LmfeMatcher:
     def __init__(self, enforcer: Any, eos: int, problems: _ProblemLog) -> None:
         self._enforcer = enforcer
@@ -63,13 +73,10 @@ class LmfeEngine:
         return enforcer_data(tokenizer, self.use_cache)
 
     def compile(self, schema: Any, prepared: Any) -> _LmfeMatcher:
-        root = logging.getLogger()
-        if _PROBLEMS not in root.handlers:
-            root.addHandler(_PROBLEMS)
-        root.setLevel(logging.WARNING)
-        _PROBLEMS.messages.clear()  # one matcher at a time per process
+        problems = problem_log()
+        problems.messages.clear()  # one matcher at a time per process
         return _LmfeMatcher(
-            build_enforcer(prepared, schema, self.config), eos_ids(prepared)[0], _PROBLEMS
+            build_enforcer(prepared, schema, self.config), eos_ids(prepared)[0], problems
         )
 
     def forget(self, prepared: Any) -> None:
