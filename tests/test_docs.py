@@ -29,7 +29,7 @@ PAGE_SETTINGS: dict[str, dict[str, Any]] = {
 PAGE_BUDGETS: dict[str, dict[str, float]] = {
     "SM102": {"step_budget": 10.0, "budget": 3.0},
     "SM302": {"step_budget": 3.0, "budget": 15.0},  # the escape step is slow on a busy machine
-    "SM504": {"step_budget": 0.5, "compile_budget": 0.5, "budget": 8.0},
+    "SM504": {"step_budget": 0.1, "compile_budget": 0.1, "budget": 8.0},
 }
 #: Engines compared beside LMFE when a page's examples are judged (the SM5xx rules).
 PAGE_ENGINES: dict[str, list[str]] = {

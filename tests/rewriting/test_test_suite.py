@@ -22,6 +22,8 @@ from schemalint.config import Settings
 from schemalint.model import Applicability
 from schemalint.rewriting.engine import rewrite_schema
 from schemalint.rewriting.rewrites import REWRITES
+from schemalint.rules import RULES
+from schemalint.targets import ALL as ALL_TARGETS
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SUITE = DATA / "json-schema-test-suite"
@@ -35,6 +37,8 @@ DRAFTS = {
 #: Where the suite's remote schemas live; served from disk here, never fetched.
 REMOTE_URL = "http://localhost:1234"
 SAFE_CODES = sorted({r.code for r in REWRITES if r.applicability is Applicability.SAFE})
+#: Each rewrite runs under the target its rule judges for; the lmfe set is the default one.
+SAFE_TARGETS = sorted({RULES[code].target for code in SAFE_CODES} - {ALL_TARGETS})
 
 
 @dataclass(frozen=True)
@@ -136,9 +140,22 @@ def test_all_safe_rewrites_together_keep_every_verdict(strict_field_order: bool)
     assert rewritten > 80  # the oracle exercises the rewrites, not only the parser
 
 
+@pytest.mark.parametrize("target", SAFE_TARGETS)
+def test_all_safe_rewrites_for_a_target_keep_every_verdict(target: str) -> None:
+    rewritten, changed = changed_verdicts(Settings(lmfe_version="0.11.3", targets=(target,)))
+    assert changed == []
+    assert rewritten > 0
+
+
 @pytest.mark.parametrize("code", SAFE_CODES)
 def test_each_safe_rewrite_alone_keeps_every_verdict(code: str) -> None:
-    settings = Settings(lmfe_version="0.11.3", strict_field_order=True, select=(code,))
+    target = RULES[code].target
+    settings = Settings(
+        lmfe_version="0.11.3",
+        strict_field_order=True,
+        select=(code,),
+        targets=Settings().targets if target == ALL_TARGETS else (target,),
+    )
     rewritten, changed = changed_verdicts(settings)
     assert changed == []
     assert rewritten > 0
