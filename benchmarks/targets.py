@@ -1,30 +1,45 @@
-"""Which schemas each provider's strict mode takes: as they are, after `rewrite --target T
---unsafe-fixes`, or not at all, over the Glaive tool schemas and the samples.
+"""Which schemas each target takes: as they are, after `rewrite --target T --unsafe-fixes`, or
+not at all, over the Glaive tool schemas and the samples; for the local engines, how often the
+static verdict agrees with the real engine's compile.
 
     python benchmarks/targets.py [--corpus ../shared/corpus/Glaiveai2K] [--out FILE] [--doc FILE]
 
 Each schema is checked with ``--target T`` (as one tool's parameters: the corpus holds
 function-calling parameter schemas); a schema with no finding that refuses it or passes a
 limit is *accepted*. The others are rewritten for T and checked again: *accepted after rewrite*
-or *not rewritable*, with the findings that remain. Also times the check per schema with and
-without the targets, in the same run. Prints a table, writes JSON (default
-benchmarks/results/targets.json) and Markdown (default docs/targets.md).
+or *not rewritable*, with the findings that remain. For xgrammar, llguidance and outlines-core
+the schema (and the rewritten one) is also compiled by the real engine, and every disagreement
+is listed. Also times the check per schema with and without the targets, in the same run.
+Prints a table, writes JSON (default benchmarks/results/targets.json) and Markdown (default
+docs/targets.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import schemalint
+from schemalint.engines import llguidance, outlines, xgrammar
+from schemalint.load.kinds import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
 PROVIDERS = ("openai", "anthropic", "gemini")
+REAL: dict[str, Callable[[Any], str]] = {
+    "xgrammar": xgrammar.refusal,
+    "llguidance": llguidance.refusal,
+    "outlines": outlines.refusal,
+}
+TARGETS = (*REAL, "vllm", *PROVIDERS)
 
 
 def inputs(corpus: Path) -> list[tuple[str, Any]]:
@@ -50,23 +65,42 @@ def drops(result: schemalint.CheckResult) -> bool:
     return bool(verdict.dropped)
 
 
-def judge(source: Any, target: str) -> tuple[str, list[str], list[str], bool]:
-    """The outcome, the codes that refused the schema as it was, those left after, and
-    whether the target silently drops a keyword of it as it is."""
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """xgrammar's C++ warnings go to file descriptor 2: keep them off the table."""
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def compiled(source: Any) -> Any:
+    """The schema an engine is sent: the document as `check --measure --engine` compiles it."""
+    data = json.loads(source.read_text(encoding="utf-8")) if isinstance(source, Path) else source
+    return normalise(data).schema
+
+
+def judge(source: Any, target: str) -> tuple[str, list[str], list[str], bool, Any]:
+    """The outcome, the codes that refused the schema as it was, those left after, whether
+    the target silently drops a keyword of it as it is, and the rewritten document."""
     checked = schemalint.check(source, target=target)
     before = blocking(checked)
     if not before:
-        return "accepted", [], [], drops(checked)
+        return "accepted", [], [], drops(checked), None
     done = schemalint.rewrite(source, target=target, unsafe_fixes=True)
     after = blocking(schemalint.check(done.data, target=target))
     outcome = "accepted after rewrite" if not after else "not rewritable"
-    return outcome, before, after, drops(checked)
+    return outcome, before, after, drops(checked), done.data
 
 
 def timing(sources: list[tuple[str, Any]]) -> dict[str, float]:
     """Milliseconds a check takes per schema, LMFE alone and with the three providers, the two
     alternating schema by schema (so that the machine's noise falls on both alike)."""
-    variants = {"lmfe": "lmfe", "lmfe+providers": "lmfe,openai,anthropic,gemini"}
+    variants = {"lmfe": "lmfe", "lmfe+all targets": ",".join(("lmfe", *TARGETS))}
     spent = dict.fromkeys(variants, 0.0)
     for _, source in sources:
         for label, targets in variants.items():
@@ -78,15 +112,16 @@ def timing(sources: list[tuple[str, Any]]) -> dict[str, float]:
 
 def render(data: dict[str, Any]) -> str:
     lines = [
-        "# Targets: what each provider's strict mode takes",
+        "# Targets: what each engine and provider takes",
         "",
         "Made by `python benchmarks/targets.py` over the "
         f"{data['schemas']} Glaive tool schemas (each as one tool's parameters) and the samples. "
         "*Accepted*: no finding that refuses the schema or passes a limit (`check --target T`). "
         "*After rewrite*: accepted once `rewrite --target T --unsafe-fixes` has run. *Not "
         "rewritable*: what is left needs a change of shape no rewrite makes (a union at the "
-        "root, recursion, a size limit). The facts behind each rule are quoted, with their "
-        "sources, on its page in `rules/`.",
+        "root, recursion, a size limit). The facts behind each rule are on its page in "
+        "`rules/`: quoted with their sources for providers, verified by compiling the page's "
+        "example in the pinned engine for the local engines.",
         "",
         "| target | accepted as they are | accepted after rewrite | not rewritable | "
         "a keyword silently dropped |",
@@ -109,17 +144,71 @@ def render(data: dict[str, Any]) -> str:
     for target, row in data["targets"].items():
         for label, codes in row["not_rewritable"].items():
             lines.append(f"- {target}: `{label}`: {', '.join(codes)}")
+    lines += agreement_lines(data)
     per = data["ms_per_schema"]
     lines += [
         "",
         f"Check time per schema, same run: {per['lmfe']:.2f} ms judged for LMFE alone, "
-        f"{per['lmfe+providers']:.2f} ms for LMFE and the three providers.",
-        "",
-        "The local engines (xgrammar, llguidance, outlines-core, vLLM's `auto` chain) are not "
-        "targets yet: `check --measure --engine` measures them on the real engines.",
+        f"{per['lmfe+all targets']:.2f} ms for LMFE and every target.",
         "",
     ]
     return "\n".join(lines)
+
+
+def agreement_lines(data: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Static verdict against the real compile",
+        "",
+        "Each schema as it is, and each rewritten one, compiled by the pinned engine (xgrammar "
+        "`Grammar.from_json_schema`, llguidance `validate_grammar_with_warnings`, outlines-core "
+        "`build_regex_from_schema`); the static verdict is *accepted* when no finding refuses "
+        "it. vLLM is not installed here: its verdict is the backend it picks, whose rules are "
+        "these.",
+        "",
+        "| engine | schemas | agree | agreement | rewritten schemas the engine accepts |",
+        "|---|---|---|---|---|",
+    ]
+    for target, row in data["agreement"].items():
+        lines.append(
+            f"| {target} | {row['schemas']} | {row['agree']} | "
+            f"{100 * row['agree'] / row['schemas']:.1f}% | "
+            f"{row['rewritten_accepted']} of {row['rewritten']} |"
+        )
+    lines += ["", "Disagreements (static verdict; what the engine said):", ""]
+    found = [
+        f"- {target}: `{label}`: static {static}; engine: {real or 'accepted'}"
+        for target, row in data["agreement"].items()
+        for label, static, real in row["disagreements"]
+    ]
+    return lines + (found or ["- none"])
+
+
+def agreement(sources: list[tuple[str, Any]], target: str) -> dict[str, Any]:
+    """How often the static verdict on each schema matches the real engine's compile."""
+    real = REAL[target]
+    agree, rewritten, rewritten_accepted = 0, 0, 0
+    disagreements: list[tuple[str, str, str]] = []
+    for label, source in sources:
+        outcome, _, after, _, data = judge(source, target)
+        with quiet_stderr():
+            said = real(compiled(source))
+            said_after = real(compiled(data)) if data is not None and not after else ""
+        static = "accepted" if outcome == "accepted" else "refused"
+        if (static == "accepted") == (said == ""):
+            agree += 1
+        else:
+            disagreements.append((label, static, said))
+        if data is not None and not after:
+            rewritten += 1
+            rewritten_accepted += said_after == ""
+    return {
+        "schemas": len(sources),
+        "agree": agree,
+        "disagreements": disagreements,
+        "rewritten": rewritten,
+        "rewritten_accepted": rewritten_accepted,
+    }
 
 
 def main() -> None:
@@ -131,14 +220,14 @@ def main() -> None:
     sources = inputs(arguments.corpus)
     data: dict[str, Any] = {"schemas": sum(label.startswith("glaive/") for label, _ in sources)}
     data["targets"] = {}
-    for target in PROVIDERS:
+    for target in TARGETS:
         outcomes: Counter[str] = Counter()
         refused_for: Counter[str] = Counter()
         left_after: Counter[str] = Counter()
         not_rewritable: dict[str, list[str]] = {}
         dropping = 0
         for label, source in sources:
-            outcome, before, after, dropped = judge(source, target)
+            outcome, before, after, dropped, _ = judge(source, target)
             dropping += dropped
             outcomes[outcome] += 1
             refused_for.update(before)
@@ -153,6 +242,9 @@ def main() -> None:
             "dropping": dropping,
         }
         print(f"{target:<10} {dict(outcomes)}")
+    data["agreement"] = {target: agreement(sources, target) for target in REAL}
+    for target, row in data["agreement"].items():
+        print(f"{target:<10} agree {row['agree']}/{row['schemas']}; {row['disagreements']}")
     data["ms_per_schema"] = timing(sources)
     print(f"ms per schema: {data['ms_per_schema']}")
     arguments.out.parent.mkdir(parents=True, exist_ok=True)

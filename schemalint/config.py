@@ -52,7 +52,7 @@ DEFAULT_EXCLUDE = (
 
 @dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ("SL", "SM", "SP")
+    select: tuple[str, ...] = ("SL", "SM", "SP", "SE")
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)

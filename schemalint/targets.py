@@ -6,9 +6,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-Target = Literal["lmfe", "openai", "anthropic", "gemini"]
+Target = Literal[
+    "lmfe", "xgrammar", "llguidance", "outlines", "vllm", "openai", "anthropic", "gemini"
+]
 TARGETS: dict[str, str] = {
     "lmfe": "lm-format-enforcer (exllamav2, the default)",
+    "xgrammar": "xgrammar 0.2.8 (vLLM's and SGLang's default backend)",
+    "llguidance": "llguidance 1.9.1 (vLLM guidance, llama.cpp, exllamav3)",
+    "outlines": "outlines-core 0.2.14",
+    "vllm": "vLLM's auto backend: xgrammar, else guidance, else outlines",
     "openai": "OpenAI strict function calling / Structured Outputs",
     "anthropic": "Anthropic strict tool use",
     "gemini": "Gemini function declarations / responseJsonSchema",

@@ -8,11 +8,13 @@ every branch is alive. With it off (LMFE's default) the model may write any key 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from schemalint.analysis.context import Analysis, is_free_text, required_names
+from schemalint.analysis.context import Analysis, is_free_text, required_names, types_of
 from schemalint.walk import Node
 
 _MAX_NESTING = 4
@@ -96,3 +98,52 @@ def discriminated_branches(analysis: Analysis) -> Iterator[tuple[Node, str]]:
 
 def free_text_constraints(schema: Any) -> tuple[Any, ...]:
     return tuple(schema.get(k) for k in ("minLength", "maxLength", "pattern"))
+
+
+def types_disjoint(types: list[frozenset[str]]) -> bool:
+    """Whether no instance has two of these type sets' types; an empty set means any type, and
+    ``integer`` is a kind of ``number``."""
+    seen: set[str] = set()
+    for kinds in types:
+        widened = kinds | {"integer"} if "number" in kinds else kinds
+        if not widened or not seen.isdisjoint(widened):
+            return False
+        seen |= widened
+    return True
+
+
+def json_identity(value: Any) -> Hashable:
+    """A key that is equal for two JSON values exactly when ``const`` calls them equal:
+    ``1`` and ``1.0`` are one number, ``true`` and ``1`` are not, key order does not count."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float):
+        return ("number", Fraction(value) if math.isfinite(value) else value)
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, list):
+        return ("array", tuple(json_identity(item) for item in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((k, json_identity(v)) for k, v in value.items()))
+    return ("other", repr(value))
+
+
+def provably_disjoint(analysis: Analysis, branches: list[Node]) -> bool:
+    """Branches no instance can match twice: disjoint types, or objects that all require one
+    discriminator property with pairwise different fixed values."""
+    if types_disjoint([types_of(b.schema) for b in branches]):
+        return True
+    keys = {discriminator(analysis, b) for b in branches}
+    key = keys.pop() if len(keys) == 1 else None
+    if key is None:
+        return False
+    values = set()
+    for branch in branches:
+        required = branch.schema.get("required")
+        if types_of(branch.schema) != {"object"} or not isinstance(required, list):
+            return False
+        prop = dict(analysis.properties(branch))[key].schema
+        if key not in required:
+            return False
+        values.add(json_identity(prop["const"] if "const" in prop else prop["enum"][0]))
+    return len(values) == len(branches)

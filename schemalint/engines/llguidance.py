@@ -80,3 +80,17 @@ class LlguidanceEngine:
         if matcher.is_error():  # llguidance reports a refused schema as an error state
             raise ValueError(str(matcher.get_error()).splitlines()[0])
         return _LlguidanceMatcher(matcher, prepared.vocab_size)
+
+
+def refusal(schema: Any) -> str:
+    """Why llguidance refuses ``schema`` ("" when it accepts it), without a tokenizer."""
+    import llguidance
+
+    try:
+        grammar = llguidance.LLMatcher.grammar_from_json_schema(schema)
+    except Exception as error:  # a schema it cannot even serialise
+        return str(error).splitlines()[0]
+    failed, messages = llguidance.LLMatcher.validate_grammar_with_warnings(grammar)
+    if not failed:
+        return ""
+    return "; ".join(str(message).splitlines()[0] for message in messages) or "refused"

@@ -61,3 +61,16 @@ class OutlinesEngine:
         regex = build_regex_from_schema(json.dumps(schema))
         guide = outlines_core.Guide(outlines_core.Index(regex, words))
         return _OutlinesMatcher(guide, vocab_size)
+
+
+def refusal(schema: Any) -> str:
+    """Why outlines-core refuses ``schema`` ("" when it builds its regex): the schema-to-regex
+    step is where it refuses schemas (the index over a vocabulary, seconds for large ones, is
+    not built here)."""
+    from outlines_core.json_schema import build_regex_from_schema
+
+    try:
+        build_regex_from_schema(json.dumps(schema))
+    except Exception as error:  # outlines-core raises ValueError (and TypeError on odd input)
+        return str(error).splitlines()[0]
+    return ""

@@ -59,3 +59,17 @@ class XgrammarEngine:
         grammar = compiler.compile_json_schema(json.dumps(schema))
         bitmask = xgrammar.allocate_token_bitmask(1, prepared.vocab_size)
         return _XgrammarMatcher(xgrammar.GrammarMatcher(grammar), bitmask, prepared.vocab_size)
+
+
+def refusal(schema: Any) -> str:
+    """Why xgrammar refuses ``schema`` ("" when it compiles it), without a tokenizer: the
+    conversion to a grammar is where it refuses. Its warnings go to the C++ log (stderr)."""
+    import json
+
+    import xgrammar
+
+    try:
+        xgrammar.Grammar.from_json_schema(json.dumps(schema))
+    except Exception as error:  # xgrammar raises RuntimeError or ValueError
+        return str(error).strip().splitlines()[-1]
+    return ""

@@ -8,11 +8,6 @@ the fact cannot be shown, the rewrite does not fire.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Hashable
-from fractions import Fraction
-from typing import Any
-
 from schemalint.analysis import Analysis
 from schemalint.analysis.refs import Ref
 from schemalint.analysis.resources import (
@@ -75,31 +70,3 @@ def every_reference_static(analysis: Analysis) -> bool:
     return all(ref.status == "local" for ref in analysis.refs.refs.values()) and not holds_any(
         analysis.schema, DYNAMIC_REFS
     )
-
-
-def types_disjoint(types: list[frozenset[str]]) -> bool:
-    """Whether no instance has two of these type sets' types; an empty set means any type, and
-    ``integer`` is a kind of ``number``."""
-    seen: set[str] = set()
-    for kinds in types:
-        widened = kinds | {"integer"} if "number" in kinds else kinds
-        if not widened or not seen.isdisjoint(widened):
-            return False
-        seen |= widened
-    return True
-
-
-def json_identity(value: Any) -> Hashable:
-    """A key that is equal for two JSON values exactly when ``const`` calls them equal:
-    ``1`` and ``1.0`` are one number, ``true`` and ``1`` are not, key order does not count."""
-    if isinstance(value, bool) or value is None:
-        return ("literal", value)
-    if isinstance(value, int | float):
-        return ("number", Fraction(value) if math.isfinite(value) else value)
-    if isinstance(value, str):
-        return ("string", value)
-    if isinstance(value, list):
-        return ("array", tuple(json_identity(item) for item in value))
-    if isinstance(value, dict):
-        return ("object", frozenset((k, json_identity(v)) for k, v in value.items()))
-    return ("other", repr(value))

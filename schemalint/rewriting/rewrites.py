@@ -17,10 +17,10 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, is_free_text, types_of
 from schemalint.analysis.unions import (
     discriminated_branches,
-    discriminator,
     generation_order,
     live_free_text,
     object_branches,
+    provably_disjoint,
 )
 from schemalint.model import Applicability, quoted
 from schemalint.rewriting.change import Change, Rewrite
@@ -30,8 +30,6 @@ from schemalint.rewriting.preconditions import (
     document_resources,
     every_reference_static,
     inlinable,
-    json_identity,
-    types_disjoint,
 )
 from schemalint.rewriting.targets import TARGET_REWRITES
 from schemalint.walk import DEFINITIONS, UNIONS, Node
@@ -259,33 +257,12 @@ def oneof_to_anyof(analysis: Analysis, cap: int) -> Iterator[Change]:
             analysis.deref(analysis.by_pointer[jp.join(node.pointer, "oneOf", i)])
             for i in range(len(branches))
         ]
-        if _disjoint(analysis, resolved):
+        if provably_disjoint(analysis, resolved):
             rest = {k: v for k, v in schema.items() if k != "oneOf"}
             yield Change(
                 "oneOf of disjoint branches is an anyOf",
                 [replace(node.pointer, {**rest, "anyOf": branches})],
             )
-
-
-def _disjoint(analysis: Analysis, branches: list[Node]) -> bool:
-    """Branches no instance can match twice: disjoint types, or objects that all require one
-    discriminator property with pairwise different fixed values."""
-    if types_disjoint([types_of(b.schema) for b in branches]):
-        return True
-    keys = {discriminator(analysis, b) for b in branches}
-    key = keys.pop() if len(keys) == 1 else None
-    if key is None:
-        return False
-    values = set()
-    for branch in branches:
-        required = branch.schema.get("required")
-        if types_of(branch.schema) != {"object"} or not isinstance(required, list):
-            return False
-        prop = dict(analysis.properties(branch))[key].schema
-        if key not in required:
-            return False
-        values.add(json_identity(prop["const"] if "const" in prop else prop["enum"][0]))
-    return len(values) == len(branches)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""Rewrites that make a schema acceptable to a provider's strict mode (``rewrite --target T
---unsafe-fixes``). Every one changes what is accepted, so every one is unsafe, and each says
-what it gave up: a constraint moved into the ``description`` is one the provider no longer
-enforces, so validate the output."""
+"""Rewrites that make a schema acceptable to a target (``rewrite --target T --unsafe-fixes``).
+Nearly every one changes what is accepted, so it is unsafe, and says what it gave up: a
+constraint moved into the ``description`` is one the target no longer enforces, so validate
+the output. Two change nothing a validator sees: listing required properties first, and
+stating every JSON type where a subschema states none."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.analysis.context import required_names
+from schemalint.checks.local import llguidance, outlines
+from schemalint.checks.local.compiled import overlapping_one_ofs
 from schemalint.checks.providers import anthropic, gemini, openai
 from schemalint.model import Applicability
 from schemalint.rewriting.change import Change, Rewrite
@@ -97,6 +100,47 @@ def required_first(analysis: Analysis, cap: int) -> Iterator[Change]:
             )
 
 
+#: Every JSON type: as ``type``, it accepts what a subschema without ``type`` accepts.
+EVERY_TYPE = ["array", "boolean", "null", "number", "object", "string"]
+
+
+def state_every_type(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """Give each subschema outlines-core refuses for having no keyword it reads (``{"minLength":
+    1}``, ``{"description": …}``) a ``type`` listing every JSON type: the same values valid."""
+    for node in outlines.compiled(analysis):
+        schema = node.schema
+        if isinstance(schema, dict) and schema and outlines.dispatch(schema) is None:
+            yield Change("listed every JSON type", [add(jp.join(node.pointer, "type"), EVERY_TYPE)])
+
+
+def coerce_one_of(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """Ask llguidance to read each ``oneOf`` as ``anyOf`` (``x-guidance``: ``coerce_one_of``):
+    validators ignore the key, so the schema means what it meant; the engine no longer enforces
+    exactly-one."""
+    root = analysis.nodes[0]
+    if not isinstance(root.schema, dict) or not any(overlapping_one_ofs(analysis)):
+        return
+    given = root.schema.get("x-guidance")
+    options = (
+        {**given, "coerce_one_of": True} if isinstance(given, dict) else {"coerce_one_of": True}
+    )
+    yield Change(
+        "set x-guidance coerce_one_of: llguidance reads oneOf as anyOf",
+        [_set(root, "x-guidance", options)],
+    )
+
+
+def _describe_for_llguidance(analysis: Analysis, cap: int) -> Iterator[Change]:
+    yield from describing(llguidance.UNIMPLEMENTED, llguidance.FORMATS)(analysis, cap)
+
+
+def vllm_fallbacks(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """What makes the backend vLLM falls back to (guidance, or outlines) take the schema."""
+    yield from _describe_for_llguidance(analysis, cap)
+    yield from coerce_one_of(analysis, cap)
+    yield from state_every_type(analysis, cap)
+
+
 def describing(unsupported: frozenset[str], formats: frozenset[str] | None = None) -> Any:
     """A rewrite that moves the ``unsupported`` keywords (and any ``format`` outside
     ``formats``) of each subschema into its description, where the model still reads them."""
@@ -159,6 +203,37 @@ TARGET_REWRITES: tuple[Rewrite, ...] = (
         _MOVED,
     ),
     Rewrite("anthropic-required-first", ("SP205",), Applicability.SAFE, required_first),
+    Rewrite(
+        "llguidance-describe-unsupported",
+        ("SE201",),
+        Applicability.UNSAFE,
+        _describe_for_llguidance,
+        _MOVED,
+    ),
+    Rewrite(
+        "llguidance-coerce-one-of",
+        ("SE201",),
+        Applicability.UNSAFE,
+        coerce_one_of,
+        trade="lets llguidance read {n} oneOf as anyOf: output matching several branches is "
+        "not refused",
+    ),
+    Rewrite("outlines-state-every-type", ("SE301",), Applicability.SAFE, state_every_type),
+    Rewrite(
+        "outlines-describe-format",
+        ("SE301",),
+        Applicability.UNSAFE,
+        describing(frozenset(), outlines.FORMATS),
+        _MOVED,
+    ),
+    Rewrite(
+        "vllm-fallback-fixes",
+        ("SE402",),
+        Applicability.UNSAFE,
+        vllm_fallbacks,
+        trade="moves what guidance refuses into descriptions and lets it read oneOf as anyOf: "
+        "validate the output",
+    ),
     Rewrite(
         "gemini-describe-unsupported",
         ("SP301",),

@@ -4,6 +4,8 @@ afterwards check --target T reports nothing that blocks acceptance but what no r
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 from pathlib import Path
 
@@ -11,10 +13,12 @@ import jsonschema
 import pytest
 
 import schemalint
+from schemalint.load.kinds import normalise
 from schemalint.rules import RULES
 from tests.conftest import CORPUS, SAMPLES
 
-PROVIDERS = ("openai", "anthropic", "gemini")
+TARGETS = ("xgrammar", "llguidance", "outlines", "vllm", "openai", "anthropic", "gemini")
+LOCAL_ENGINES = ("xgrammar", "llguidance", "outlines")
 #: Findings no rewrite can cure: the schema must change shape, or be split over requests.
 UNFIXABLE = frozenset(
     code for code, rule in RULES.items() if rule.effect in ("refused", "limit") and not rule.fix
@@ -31,7 +35,7 @@ def blocking_after_rewrite(source: object, target: str) -> set[str]:
     return {finding.code for finding in [*verdict.refused, *verdict.limits]}
 
 
-@pytest.mark.parametrize("target", PROVIDERS)
+@pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
 def test_a_rewritten_sample_is_accepted_or_blocked_only_by_what_no_rewrite_fixes(
     path: Path, target: str
@@ -41,7 +45,7 @@ def test_a_rewritten_sample_is_accepted_or_blocked_only_by_what_no_rewrite_fixes
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not (CORPUS / "Glaiveai2K").is_dir(), reason="Glaive corpus absent")
-@pytest.mark.parametrize("target", PROVIDERS)
+@pytest.mark.parametrize("target", TARGETS)
 def test_every_rewritten_glaive_tool_schema_is_accepted_or_unfixable(target: str) -> None:
     left = {}
     for path in sorted((CORPUS / "Glaiveai2K").glob("*.json")):
@@ -50,6 +54,20 @@ def test_every_rewritten_glaive_tool_schema_is_accepted_or_unfixable(target: str
         if blocking - UNFIXABLE:
             left[path.name] = sorted(blocking - UNFIXABLE)
     assert left == {}
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("xgrammar") is None, reason="the engines are not installed"
+)
+@pytest.mark.parametrize("engine", LOCAL_ENGINES)
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_a_rewritten_sample_the_check_accepts_compiles_in_the_real_engine(
+    path: Path, engine: str
+) -> None:
+    done = schemalint.rewrite(path, target=engine, unsafe_fixes=True)
+    (verdict,) = schemalint.check(done.data, target=engine).files[0].verdicts()
+    module = importlib.import_module(f"schemalint.engines.{engine}")
+    assert verdict.accepted == (module.refusal(normalise(done.data).schema) == "")
 
 
 def test_openai_s_rewrite_makes_optional_properties_required_and_nullable() -> None:

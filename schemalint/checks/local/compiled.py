@@ -1,0 +1,146 @@
+"""What the local-engine rules read: the schema an engine compiles (the whole document, as
+``check --measure --engine`` and a server send it) and the features each engine's JSON Schema
+compiler decides on. The facts are those of the pinned engines, each verified by a test that
+compiles the rule page's example in the real engine (``tests/checks/test_local_pages.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from schemalint import pointer as jp
+from schemalint.analysis import Analysis, types_of
+from schemalint.analysis.refs import Ref
+from schemalint.analysis.unions import provably_disjoint
+from schemalint.walk import Node
+
+#: Each engine's version the facts were read from (``pip install 'schemalint[engines]'``).
+PINNED = {"xgrammar": "0.2.8", "llguidance": "1.9.1", "outlines": "outlines-core 0.2.14"}
+
+
+def keywords_used(analysis: Analysis, names: frozenset[str]) -> Iterator[tuple[Node, str]]:
+    """Each (subschema, keyword) pair of the compiled schema for the keywords in ``names``."""
+    for node in analysis.used_nodes:
+        if isinstance(node.schema, dict):
+            for keyword in node.schema:
+                if keyword in names:
+                    yield node, keyword
+
+
+def formats_outside(analysis: Analysis, known: frozenset[str]) -> Iterator[tuple[Node, str]]:
+    for node in analysis.used_nodes:
+        schema = node.schema
+        value = schema.get("format") if isinstance(schema, dict) else None
+        if isinstance(value, str) and value not in known:
+            yield node, value
+
+
+def overlapping_one_ofs(analysis: Analysis) -> Iterator[Node]:
+    """Each ``oneOf`` whose branches are not provably disjoint: both engines that read
+    ``oneOf`` prove exactly-one the same way (disjoint types, or one required discriminator
+    with distinct fixed values) and give up otherwise."""
+    return (node for node in analysis.used_nodes if one_of_overlaps(analysis, node))
+
+
+def one_of_overlaps(analysis: Analysis, node: Node) -> bool:
+    branches = node.schema.get("oneOf") if isinstance(node.schema, dict) else None
+    if not isinstance(branches, list) or len(branches) < 2:
+        return False
+    resolved = [
+        analysis.deref(analysis.by_pointer[jp.join(node.pointer, "oneOf", index)])
+        for index in range(len(branches))
+    ]
+    return not provably_disjoint(analysis, resolved)
+
+
+def refs_with_status(analysis: Analysis, *statuses: str) -> Iterator[Ref]:
+    return (ref for ref in analysis.used_refs if ref.status in statuses)
+
+
+def ref_siblings(analysis: Analysis) -> Iterator[tuple[Node, list[str]]]:
+    """Each ``$ref`` with constraints beside it, which the engines drop: they compile the
+    referenced schema alone."""
+    for node in analysis.used_nodes:
+        schema = node.schema
+        if isinstance(schema, dict) and "$ref" in schema:
+            extra = [k for k in schema if k in _CONSTRAINTS]
+            if extra:
+                yield node, extra
+
+
+def false_subschemas(analysis: Analysis, read: frozenset[str | None]) -> Iterator[Node]:
+    """Each ``false`` subschema under one of the ``read`` keywords (None: the root), which an
+    engine compiles to a rule that matches nothing and refuses."""
+    for node in analysis.used_nodes:
+        if node.schema is False and node.keyword in read:
+            yield node
+
+
+def strings(analysis: Analysis) -> Iterator[Node]:
+    for node in analysis.used_nodes:
+        schema = node.schema
+        if isinstance(schema, dict) and ("string" in types_of(schema) or "pattern" in schema):
+            yield node
+
+
+def bounded_strings(analysis: Analysis, at_least: int) -> Iterator[tuple[Node, int]]:
+    """Each string with a ``maxLength`` of ``at_least`` or more (and no pattern or format, beside
+    which the engines ignore the bound)."""
+    for node in strings(analysis):
+        bound = node.schema.get("maxLength")
+        if isinstance(bound, int) and bound >= at_least and not _generative(node.schema):
+            yield node, bound
+
+
+def lengths_beside_pattern(analysis: Analysis) -> Iterator[tuple[Node, str, list[str]]]:
+    """Each string with ``pattern`` or ``format`` and a length bound: (node, which of the two,
+    the length keywords)."""
+    for node in strings(analysis):
+        lengths = [k for k in ("minLength", "maxLength") if k in node.schema]
+        kind = _generative(node.schema)
+        if lengths and kind:
+            yield node, kind, lengths
+
+
+def _generative(schema: dict[str, object]) -> str:
+    return "pattern" if "pattern" in schema else "format" if "format" in schema else ""
+
+
+def regex_features(pattern: str) -> set[str]:
+    """What in a regex the engines' own regex compilers lack: ``backreference``, ``lookaround``
+    and ``unicode-class`` (``\\p{L}``)."""
+    found: set[str] = set()
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        following = pattern[index + 1 : index + 3]
+        if char == "\\" and following:
+            if following[0] in "123456789" or (following[0] == "k" and following[1:] == "<"):
+                found.add("backreference")
+            elif following[0] in "pP" and following[1:] == "{":
+                found.add("unicode-class")
+            index += 2
+            continue
+        if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), index):
+            found.add("lookaround")
+        index += 1
+    return found
+
+
+def patterns_with(analysis: Analysis, features: frozenset[str]) -> Iterator[tuple[Node, set[str]]]:
+    for node in analysis.used_nodes:
+        pattern = node.schema.get("pattern") if isinstance(node.schema, dict) else None
+        if isinstance(pattern, str) and (found := regex_features(pattern) & features):
+            yield node, found
+
+
+def tool_count(analysis: Analysis) -> int:
+    """How many tools the compiled union holds (1 for a plain schema)."""
+    return 1 if analysis.roots == ("",) else len(analysis.roots)
+
+
+_CONSTRAINTS = frozenset(
+    {"type", "enum", "const", "pattern", "format", "minLength", "maxLength", "minimum"}
+    | {"maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items", "prefixItems"}
+    | {"minItems", "maxItems", "uniqueItems", "properties", "required", "additionalProperties"}
+    | {"minProperties", "maxProperties", "anyOf", "oneOf", "allOf", "not"}
+)
