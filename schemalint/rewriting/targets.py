@@ -113,21 +113,17 @@ def state_every_type(analysis: Analysis, cap: int) -> Iterator[Change]:
             yield Change("listed every JSON type", [add(jp.join(node.pointer, "type"), EVERY_TYPE)])
 
 
-def coerce_one_of(analysis: Analysis, cap: int) -> Iterator[Change]:
-    """Ask llguidance to read each ``oneOf`` as ``anyOf`` (``x-guidance``: ``coerce_one_of``):
-    validators ignore the key, so the schema means what it meant; the engine no longer enforces
-    exactly-one."""
-    root = analysis.nodes[0]
-    if not isinstance(root.schema, dict) or not any(overlapping_one_ofs(analysis)):
-        return
-    given = root.schema.get("x-guidance")
-    options = (
-        {**given, "coerce_one_of": True} if isinstance(given, dict) else {"coerce_one_of": True}
-    )
-    yield Change(
-        "set x-guidance coerce_one_of: llguidance reads oneOf as anyOf",
-        [_set(root, "x-guidance", options)],
-    )
+def one_of_as_any_of(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """Write each ``oneOf`` llguidance cannot prove exactly-one for as ``anyOf``: what its
+    ``coerce_one_of`` option does, but in place, so it holds in a tool list too (the option is
+    read at the root of the schema compiled, which a server builds around each tool)."""
+    for node in overlapping_one_ofs(analysis):
+        rest = {k: v for k, v in node.schema.items() if k != "oneOf"}
+        if "anyOf" not in rest:
+            yield Change(
+                "wrote an overlapping oneOf as anyOf",
+                [replace(node.pointer, {**rest, "anyOf": node.schema["oneOf"]})],
+            )
 
 
 def _describe_for_llguidance(analysis: Analysis, cap: int) -> Iterator[Change]:
@@ -137,7 +133,7 @@ def _describe_for_llguidance(analysis: Analysis, cap: int) -> Iterator[Change]:
 def vllm_fallbacks(analysis: Analysis, cap: int) -> Iterator[Change]:
     """What makes the backend vLLM falls back to (guidance, or outlines) take the schema."""
     yield from _describe_for_llguidance(analysis, cap)
-    yield from coerce_one_of(analysis, cap)
+    yield from one_of_as_any_of(analysis, cap)
     yield from state_every_type(analysis, cap)
 
 
@@ -211,12 +207,11 @@ TARGET_REWRITES: tuple[Rewrite, ...] = (
         _MOVED,
     ),
     Rewrite(
-        "llguidance-coerce-one-of",
+        "llguidance-one-of-as-any-of",
         ("SE201",),
         Applicability.UNSAFE,
-        coerce_one_of,
-        trade="lets llguidance read {n} oneOf as anyOf: output matching several branches is "
-        "not refused",
+        one_of_as_any_of,
+        trade="writes {n} oneOf as anyOf: output matching several branches is no longer refused",
     ),
     Rewrite("outlines-state-every-type", ("SE301",), Applicability.SAFE, state_every_type),
     Rewrite(
@@ -231,7 +226,7 @@ TARGET_REWRITES: tuple[Rewrite, ...] = (
         ("SE402",),
         Applicability.UNSAFE,
         vllm_fallbacks,
-        trade="moves what guidance refuses into descriptions and lets it read oneOf as anyOf: "
+        trade="moves what guidance refuses into descriptions and writes oneOf as anyOf: "
         "validate the output",
     ),
     Rewrite(

@@ -62,8 +62,8 @@ def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
             "oneOf branches not provably disjoint: llguidance refuses it unless x-guidance "
             "coerce_one_of reads it as anyOf",
             Fix(
-                "Give the branches a required const discriminator, or set x-guidance "
-                "coerce_one_of (schemalint rewrite --target llguidance --unsafe-fixes).",
+                "Give the branches a required const discriminator, or write it as anyOf "
+                "(schemalint rewrite --target llguidance --unsafe-fixes).",
                 Applicability.UNSAFE,
             ),
         )
