@@ -19,6 +19,7 @@ from schemalint.checks.providers import anthropic, gemini, openai
 from schemalint.model import Applicability
 from schemalint.rewriting.change import Change, Rewrite
 from schemalint.rewriting.patch import Operation, add, remove, replace
+from schemalint.rewriting.preconditions import document_resources, inlinable
 from schemalint.walk import Node
 
 
@@ -137,6 +138,44 @@ def vllm_fallbacks(analysis: Analysis, cap: int) -> Iterator[Change]:
     yield from state_every_type(analysis, cap)
 
 
+#: Keywords whose meaning depends on another keyword of the same schema object: split between a
+#: ``$ref``'s target and its siblings, merging them into one object would change what they mean.
+_INTERACTING = (
+    frozenset({"properties", "patternProperties", "additionalProperties"}),
+    frozenset({"prefixItems", "items"}),
+    frozenset({"contains", "minContains", "maxContains"}),
+    frozenset({"if", "then", "else"}),
+    frozenset({"unevaluatedProperties", "unevaluatedItems"}),
+)
+_ANNOTATION_KEYS = frozenset({"title", "description", "default", "examples", "$comment"})
+
+
+def hoist_ref_siblings(analysis: Analysis, cap: int) -> Iterator[Change]:
+    """Replace a ``$ref`` that has constraints beside it (which Gemini ignores) with its target
+    merged with them, where the two share no constraint keyword and split no keywords that
+    depend on each other; a sibling annotation replaces the target's."""
+    roots = document_resources(analysis)
+    for ref in analysis.used_refs:
+        if ref.target is None:
+            continue
+        holder = analysis.by_pointer[ref.source].schema
+        target = analysis.by_pointer[ref.target].schema
+        siblings = {k: v for k, v in holder.items() if k != "$ref"}
+        if not isinstance(target, dict) or not any(not k.startswith("$") for k in siblings):
+            continue
+        if ref.source in analysis.shape.recursive_refs or not inlinable(analysis, ref, roots):
+            continue
+        if "$ref" in target or (set(target) & set(siblings)) - _ANNOTATION_KEYS:
+            continue
+        if any(group & set(target) and group & set(siblings) for group in _INTERACTING):
+            continue
+        yield Change(
+            f"merged $ref {ref.value!r} with the keywords beside it",
+            [replace(ref.source, {**target, **siblings})],
+            (ref.target,),
+        )
+
+
 def describing(unsupported: frozenset[str], formats: frozenset[str] | None = None) -> Any:
     """A rewrite that moves the ``unsupported`` keywords (and any ``format`` outside
     ``formats``) of each subschema into its description, where the model still reads them."""
@@ -228,6 +267,14 @@ TARGET_REWRITES: tuple[Rewrite, ...] = (
         vllm_fallbacks,
         trade="moves what guidance refuses into descriptions and writes oneOf as anyOf: "
         "validate the output",
+    ),
+    Rewrite(
+        "gemini-hoist-ref-siblings",
+        ("SP302",),
+        Applicability.UNSAFE,
+        hoist_ref_siblings,
+        trade="merges {n} $ref{s} with the keywords beside them: the copy no longer follows "
+        "later edits of the definition",
     ),
     Rewrite(
         "gemini-describe-unsupported",

@@ -124,3 +124,36 @@ def test_a_schema_written_to_openai_s_rules_reports_nothing_at_medium_or_above()
     result = schemalint.check(tools, target="openai")
     assert [f.code for f in result.findings if f.severity.label in ("medium", "high")] == []
     assert result.files[0].verdicts()[0].accepted
+
+
+def test_gemini_s_rewrite_merges_a_ref_with_its_siblings_where_that_keeps_the_meaning() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "price": {"$ref": "#/$defs/amount", "maximum": 1000, "description": "In euros."},
+            "tax": {"$ref": "#/$defs/amount", "minimum": 1},
+            "box": {"$ref": "#/$defs/box", "additionalProperties": False},
+        },
+        "$defs": {
+            "amount": {"type": "number", "minimum": 0, "description": "An amount."},
+            "box": {"type": "object", "properties": {"w": {"type": "number"}}},
+        },
+    }
+    done = schemalint.rewrite(schema, target="gemini", unsafe_fixes=True)
+    properties = done.data["properties"]
+    assert properties["price"] == {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1000,
+        "description": "In euros.",
+    }
+    # Both set minimum, and additionalProperties depends on the definition's properties.
+    assert properties["tax"] == schema["properties"]["tax"]
+    assert properties["box"] == schema["properties"]["box"]
+    before, after = (
+        jsonschema.Draft202012Validator(schema),
+        jsonschema.Draft202012Validator(done.data),
+    )
+    for price in (-1, 0, 999, 1000, 1001):
+        instance = {"price": price}
+        assert before.is_valid(instance) == after.is_valid(instance)

@@ -60,6 +60,7 @@ def unsupported_keyword(analysis: Analysis, options: Options) -> Iterator[Violat
     "gemini-ref-siblings",
     Severity.MEDIUM,
     "Keywords beside a $ref: Gemini follows the $ref and ignores them.",
+    fix=Applicability.UNSAFE,
     effect="dropped",
     target="gemini",
 )
@@ -73,7 +74,8 @@ def ref_siblings(analysis: Analysis, options: Options) -> Iterator[Violation]:
                 f"$ref with sibling keywords ({', '.join(extra)}): Gemini allows none but "
                 "those starting with $",
                 Fix(
-                    "Wrap the $ref in allOf or move the keywords into the definition.",
+                    "Merge the definition into this place (schemalint rewrite --target gemini "
+                    "--unsafe-fixes), or move the keywords into the definition.",
                     Applicability.UNSAFE,
                 ),
             )
