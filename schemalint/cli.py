@@ -29,6 +29,7 @@ from schemalint.cli_sources import (
     SourceTimeout,
     SourceUsageError,
 )
+from schemalint.targets import TARGETS
 
 Command = TypeVar("Command", bound=Callable[..., None])
 
@@ -273,7 +274,7 @@ def check(
     target: Annotated[
         str | None,
         typer.Option(
-            help="Judge for these targets (comma list): lmfe, openai, anthropic, gemini "
+            help=f"Judge for these targets (comma list): {', '.join(TARGETS)} "
             "(default: lmfe, or `target` in config)."
         ),
     ] = None,
@@ -484,8 +485,8 @@ def rewrite(
     target: Annotated[
         str | None,
         typer.Option(
-            help="Rewrite for these targets (lmfe, openai, anthropic, gemini): with "
-            "--unsafe-fixes, what makes each accept the schema."
+            help=f"Rewrite for these targets ({', '.join(TARGETS)}): with --unsafe-fixes, "
+            "what makes each accept the schema."
         ),
     ] = None,
 ) -> None:
