@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from schemalint.cli import app
+from schemalint.targets import TARGETS
 from schemalint.walk import walk
 from tests.conftest import CORPUS
 
@@ -168,6 +169,8 @@ def test_mutated_corpus_schemas_never_crash_check_or_rewrite(
         output = json.loads(report.stdout)  # a walk skips what no longer looks like a schema
         if len(output["files"]) + len(output["summary"]["skipped"]) != tally.files:
             tally.problems.append("the folder: not every file is reported or counted skipped")
+    every_target = ",".join(TARGETS)
+    tally.run("the folder, every target", ["check", str(folder), "--target", every_target], {0, 1})
     print(f"\nfuzz: {tally.files} mutated files, {tally.runs} runs, {len(tally.problems)} problems")
     assert tally.problems == []
     assert no_network == []
