@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,3 +122,12 @@ def walk(schema: Any, max_nodes: int = 200_000) -> list[Node]:
             raise SchemaTooLarge(f"more than {max_nodes:,} subschemas")
         todo.extend(reversed(list(children(node))))
     return nodes
+
+
+def keywords_in(nodes: Iterable[Node], names: frozenset[str]) -> Iterator[tuple[Node, str]]:
+    """Each (subschema, keyword) pair of ``nodes`` for the keywords in ``names``."""
+    for node in nodes:
+        if isinstance(node.schema, dict):
+            for keyword in node.schema:
+                if keyword in names:
+                    yield node, keyword

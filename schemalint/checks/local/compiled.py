@@ -11,19 +11,12 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.analysis.refs import Ref
 from schemalint.analysis.unions import provably_disjoint
-from schemalint.walk import Node
-
-#: Each engine's version the facts were read from (``pip install 'schemalint[engines]'``).
-PINNED = {"xgrammar": "0.2.8", "llguidance": "1.9.1", "outlines": "outlines-core 0.2.14"}
+from schemalint.walk import Node, keywords_in
 
 
 def keywords_used(analysis: Analysis, names: frozenset[str]) -> Iterator[tuple[Node, str]]:
     """Each (subschema, keyword) pair of the compiled schema for the keywords in ``names``."""
-    for node in analysis.used_nodes:
-        if isinstance(node.schema, dict):
-            for keyword in node.schema:
-                if keyword in names:
-                    yield node, keyword
+    return keywords_in(analysis.used_nodes, names)
 
 
 def formats_outside(analysis: Analysis, known: frozenset[str]) -> Iterator[tuple[Node, str]]:

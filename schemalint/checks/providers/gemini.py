@@ -11,7 +11,7 @@ from schemalint.checks.base import Options, rule
 from schemalint.checks.providers.schemas import keywords_used, nodes_of, sent
 from schemalint.load.kinds import SCHEMA_KEYWORDS
 from schemalint.model import Applicability, Fix, Severity, Violation
-from schemalint.walk import Node
+from schemalint.walk import keywords_in
 
 #: The keywords ``responseJsonSchema`` supports, as its API reference lists them.
 SUPPORTED = frozenset(
@@ -151,7 +151,7 @@ def limit_exceeded(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for root in roots:
         total = sum(
             node.schema["maxItems"]
-            for node, _ in _in(analysis, root, "maxItems")
+            for node, _ in keywords_in(analysis.reachable(root.pointer), frozenset({"maxItems"}))
             if isinstance(node.schema["maxItems"], int)
         )
         if total >= REPORTED_MAX_ITEMS_SUM:
@@ -172,9 +172,3 @@ def limit_exceeded(analysis: Analysis, options: Options) -> Iterator[Violation]:
             f"undocumented budget ({REPORTED_ENUM_VALUES} one-word values passed; reported, "
             "not documented)",
         )
-
-
-def _in(analysis: Analysis, root: Node, keyword: str) -> Iterator[tuple[Node, str]]:
-    for node in analysis.reachable(root.pointer):
-        if isinstance(node.schema, dict) and keyword in node.schema:
-            yield node, keyword

@@ -9,7 +9,7 @@ from typing import Any
 from schemalint.analysis import Analysis
 from schemalint.analysis.context import required_names, types_of
 from schemalint.model import Applicability, Fix, Violation
-from schemalint.walk import NESTING, Node, children
+from schemalint.walk import NESTING, Node, children, keywords_in
 
 
 def sent(analysis: Analysis) -> list[Node]:
@@ -57,12 +57,8 @@ def optional_names(node: Node) -> list[str]:
 
 
 def keywords_used(analysis: Analysis, names: frozenset[str]) -> Iterator[tuple[Node, str]]:
-    """Each (subschema, keyword) pair for the keywords in ``names``."""
-    for node in nodes_of(analysis):
-        if isinstance(node.schema, dict):
-            for keyword in node.schema:
-                if keyword in names:
-                    yield node, keyword
+    """Each (subschema, keyword) pair a provider is sent, for the keywords in ``names``."""
+    return keywords_in(nodes_of(analysis), names)
 
 
 def nesting_depth(analysis: Analysis, root: Node) -> int:
