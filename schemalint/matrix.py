@@ -48,11 +48,12 @@ def verdicts(findings: Iterable[Finding], targets: Iterable[str]) -> list[Target
     for target in targets:
         own = [finding for finding in findings if finding.target in (target, ALL)]
 
-        def having(effect: str, own: list[Finding] = own) -> list[Finding]:
+        def having(effect: str, own: list[Finding] = own, target: str = target) -> list[Finding]:
             return [
                 finding
                 for finding in own
-                if RULES[finding.code].effect == effect and finding.severity >= Severity.MEDIUM
+                if RULES[finding.code].effect_for(target) == effect
+                and finding.severity >= Severity.MEDIUM
             ]
 
         result.append(

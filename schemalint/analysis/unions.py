@@ -130,8 +130,10 @@ def json_identity(value: Any) -> Hashable:
 
 def provably_disjoint(analysis: Analysis, branches: list[Node]) -> bool:
     """Branches no instance can match twice: disjoint types, or objects that all require one
-    discriminator property with pairwise different fixed values."""
-    if types_disjoint([types_of(b.schema) for b in branches]):
+    discriminator property with pairwise different fixed values; a ``false`` branch matches
+    nothing and is left out."""
+    branches = [branch for branch in branches if branch.schema is not False]
+    if len(branches) < 2 or types_disjoint([types_of(b.schema) for b in branches]):
         return True
     keys = {discriminator(analysis, b) for b in branches}
     key = keys.pop() if len(keys) == 1 else None

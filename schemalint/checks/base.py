@@ -46,9 +46,15 @@ class Rule:
     target: str = "lmfe"
     """The engine or provider the rule speaks for (``schemalint.targets``), or ``all``."""
     effect: Effect = "cost"
+    drops_for: tuple[str, ...] = ()
+    """Targets that compile past what this rule of every target reports, and generate anything
+    there: for them its finding is silently dropped, not refused."""
 
     def defaults(self) -> dict[str, int]:
         return {option.name: option.default for option in self.options}
+
+    def effect_for(self, target: str) -> Effect:
+        return "dropped" if target in self.drops_for else self.effect
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -70,12 +76,26 @@ def rule(
     predicts: Prediction = "",
     target: str = "lmfe",
     effect: Effect = "cost",
+    drops_for: tuple[str, ...] = (),
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as the check of rule ``code``."""
 
     def register(check: CheckFunction) -> CheckFunction:
         add_rule(
-            Rule(code, name, severity, summary, check, fix, options, test, predicts, target, effect)
+            Rule(
+                code,
+                name,
+                severity,
+                summary,
+                check,
+                fix,
+                options,
+                test,
+                predicts,
+                target,
+                effect,
+                drops_for,
+            )
         )
         return check
 

@@ -180,3 +180,26 @@ def _value_of(keyword: str) -> Any:
         "$comment": "c",
     }
     return values.get(keyword, 1)
+
+
+REFUSING_RULES = {"SE101": "xgrammar", "SE201": "llguidance", "SE301": "outlines"}
+
+
+def _refusal_cases() -> list[Any]:
+    import yaml
+
+    from tests.checks.test_rule_cases import CASES
+
+    found = []
+    for code, engine in REFUSING_RULES.items():
+        spec = yaml.safe_load((CASES / f"{code}.yaml").read_text(encoding="utf-8"))
+        for case in spec["cases"]:
+            found.append(pytest.param(engine, case, id=f"{code}-{case['name']}"))
+    return found
+
+
+@pytest.mark.parametrize(("engine", "case"), _refusal_cases())
+def test_each_refusal_case_is_what_the_real_engine_does(engine: str, case: dict[str, Any]) -> None:
+    """A case the rule fails is refused by the engine; a case it passes is compiled."""
+    refused = refusal(engine, case["schema"])
+    assert bool(refused) == ("fail" in case), refused

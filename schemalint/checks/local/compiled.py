@@ -68,6 +68,53 @@ def false_subschemas(analysis: Analysis, read: frozenset[str | None]) -> Iterato
             yield node
 
 
+def false_targets(analysis: Analysis) -> Iterator[Ref]:
+    """Each ``$ref`` that points at a ``false`` subschema."""
+    for ref in analysis.used_refs:
+        if ref.target is not None and analysis.by_pointer[ref.target].schema is False:
+            yield ref
+
+
+def unreadable_pointer_refs(analysis: Analysis) -> Iterator[Ref]:
+    """Each local ``$ref`` whose JSON Pointer holds an escape (``~0``, ``~1``), a
+    percent-encoded character or an empty token, or steps into an array: xgrammar and
+    outlines-core look each raw token up as an object key, and find nothing."""
+    for ref in analysis.used_refs:
+        value = ref.value
+        if not value.startswith("#/"):
+            continue
+        tokens = value[2:].split("/")
+        escaped = "~" in value or "%" in value or "" in tokens
+        if escaped or _steps_into_an_array(analysis.schema, tokens):
+            yield ref
+
+
+def _steps_into_an_array(document: object, tokens: list[str]) -> bool:
+    for token in tokens:
+        if isinstance(document, list):
+            return True
+        if not isinstance(document, dict) or token not in document:
+            return False
+        document = document[token]
+    return False
+
+
+#: Keywords that count: given as a float (``2.0``), xgrammar and llguidance refuse them.
+COUNTS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+
+
+#: The type each count applies to (xgrammar reads a count beside its type only).
+_COUNTED = {"Length": "string", "Items": "array", "Properties": "object"}
+
+
+def fractional_counts(analysis: Analysis, typed: bool = False) -> Iterator[tuple[Node, str]]:
+    """Each count given as a float; ``typed``: only beside the type it applies to."""
+    for node, keyword in keywords_in(analysis.used_nodes, frozenset(COUNTS)):
+        kind = _COUNTED[keyword[3:]]
+        if isinstance(node.schema[keyword], float) and (not typed or kind in types_of(node.schema)):
+            yield node, keyword
+
+
 def strings(analysis: Analysis) -> Iterator[Node]:
     for node in analysis.used_nodes:
         schema = node.schema
@@ -99,8 +146,9 @@ def _generative(schema: dict[str, object]) -> str:
 
 
 def regex_features(pattern: str) -> set[str]:
-    """What in a regex the engines' own regex compilers lack: ``backreference``, ``lookaround``
-    and ``unicode-class`` (``\\p{L}``)."""
+    """What in a regex the engines' own regex compilers lack: ``backreference``,
+    ``lookaround``, ``unicode-class`` (``\\p{L}``) and ``control-escape`` (ECMA-262's
+    ``\\cJ``)."""
     found: set[str] = set()
     index = 0
     while index < len(pattern):
@@ -111,6 +159,8 @@ def regex_features(pattern: str) -> set[str]:
                 found.add("backreference")
             elif following[0] in "pP" and following[1:] == "{":
                 found.add("unicode-class")
+            elif following[0] == "c" and following[1:].isalpha():
+                found.add("control-escape")
             index += 2
             continue
         if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), index):
@@ -119,11 +169,22 @@ def regex_features(pattern: str) -> set[str]:
     return found
 
 
-def patterns_with(analysis: Analysis, features: frozenset[str]) -> Iterator[tuple[Node, set[str]]]:
+def patterns_with(
+    analysis: Analysis, features: frozenset[str], typed: bool = False
+) -> Iterator[tuple[str, set[str]]]:
+    """Where a regex (a ``pattern``, or a ``patternProperties`` key) uses any of
+    ``features``: its pointer and the features found. ``typed``: only beside the type it
+    applies to (``string``, ``object``), as xgrammar reads them."""
     for node in analysis.used_nodes:
-        pattern = node.schema.get("pattern") if isinstance(node.schema, dict) else None
+        schema = node.schema if isinstance(node.schema, dict) else {}
+        kinds = types_of(schema)
+        pattern = schema.get("pattern") if not typed or "string" in kinds else None
         if isinstance(pattern, str) and (found := regex_features(pattern) & features):
-            yield node, found
+            yield jp.join(node.pointer, "pattern"), found
+        keys = schema.get("patternProperties") if not typed or "object" in kinds else None
+        for key in keys if isinstance(keys, dict) else ():
+            if found := regex_features(key) & features:
+                yield jp.join(node.pointer, "patternProperties", key), found
 
 
 def tool_count(analysis: Analysis) -> int:

@@ -9,16 +9,20 @@ from collections.abc import Iterator
 
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, is_free_text
+from schemalint.analysis.context import required_names
 from schemalint.analysis.unions import discriminator, object_branches
 from schemalint.checks.base import Options, rule
 from schemalint.checks.local.compiled import (
+    false_targets,
     formats_outside,
+    fractional_counts,
     keywords_used,
     overlapping_one_ofs,
     patterns_with,
     refs_with_status,
 )
 from schemalint.model import Applicability, Fix, Severity, Violation
+from schemalint.walk import Node
 
 #: "Unimplemented keys": llguidance refuses a schema that uses any of them.
 UNIMPLEMENTED = frozenset(
@@ -71,11 +75,76 @@ def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
         yield Violation(
             ref.source, f"$ref {ref.value!r} is not in the document: llguidance refuses it"
         )
-    for node, found in patterns_with(analysis, frozenset({"backreference", "lookaround"})):
+    for where, found in patterns_with(
+        analysis, frozenset({"backreference", "lookaround", "control-escape"})
+    ):
         yield Violation(
-            jp.join(node.pointer, "pattern"),
-            f"pattern uses a {' and '.join(sorted(found))}: llguidance's regex engine has none",
+            where,
+            f"a regex with a {' and '.join(sorted(found))}: llguidance's regex engine has none",
         )
+    yield from _unsatisfiable(analysis)
+    for node, keyword in fractional_counts(analysis):
+        yield Violation(
+            jp.join(node.pointer, keyword),
+            f"{keyword} {node.schema[keyword]!r} is not an integer: llguidance refuses it",
+        )
+    for node in analysis.used_nodes:
+        yield from _object_limits(node)
+
+
+def _unsatisfiable(analysis: Analysis) -> Iterator[Violation]:
+    """What llguidance proves matches nothing ("Unsatisfiable schema"): a ``false`` root, an
+    ``allOf`` with a ``false`` in it, a union of ``false`` only, a ``$ref`` to ``false``."""
+    if analysis.schema is False:
+        yield Violation("", "the schema is false: llguidance refuses it as unsatisfiable")
+    for node in analysis.used_nodes:
+        schema = node.schema if isinstance(node.schema, dict) else {}
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            branches = schema.get(keyword)
+            if not isinstance(branches, list) or not branches:
+                continue
+            falses = [branch is False for branch in branches]
+            if all(falses) or (keyword == "allOf" and any(falses)):
+                yield Violation(
+                    jp.join(node.pointer, keyword),
+                    f"{keyword} that no value can match: llguidance refuses it as unsatisfiable",
+                )
+    for ref in false_targets(analysis):
+        yield Violation(ref.source, "a $ref to false: llguidance refuses it as unsatisfiable")
+
+
+def _object_limits(node: Node) -> Iterator[Violation]:
+    """``minProperties``/``maxProperties`` beside an optional declared property of an open
+    object, and ``patternProperties`` it cannot prove disjoint: llguidance refuses both."""
+    schema = node.schema if isinstance(node.schema, dict) else {}
+    properties = schema.get("properties")
+    optional = isinstance(properties, dict) and set(properties) - set(required_names(schema))
+    for keyword in ("minProperties", "maxProperties"):
+        if keyword in schema and optional and schema.get("additionalProperties") is not False:
+            yield Violation(
+                jp.join(node.pointer, keyword),
+                f"{keyword} beside optional properties: llguidance takes it only when every "
+                "declared property is required",
+            )
+    patterns = schema.get("patternProperties")
+    if isinstance(patterns, dict) and len(patterns) > 1 and not _distinct_prefixes(patterns):
+        yield Violation(
+            jp.join(node.pointer, "patternProperties"),
+            "patternProperties that llguidance cannot prove disjoint (a key may match two): "
+            "it refuses them",
+        )
+
+
+def _distinct_prefixes(patterns: dict[str, object]) -> bool:
+    """Whether every regex is anchored (``^``) and starts with a literal character of its own,
+    which proves no key matches two of them."""
+    firsts = []
+    for pattern in patterns:
+        first = pattern[1:2]
+        if not pattern.startswith("^") or not first or not (first.isalnum() or first in "_-"):
+            return False
+        firsts.append(first)
+    return len(set(firsts)) == len(firsts)
 
 
 @rule(

@@ -11,7 +11,12 @@ from collections.abc import Iterator
 from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.checks.base import Option, Options, rule
-from schemalint.checks.local.compiled import bounded_strings, one_of_overlaps, tool_count
+from schemalint.checks.local.compiled import (
+    bounded_strings,
+    one_of_overlaps,
+    tool_count,
+    unreadable_pointer_refs,
+)
 from schemalint.model import Applicability, Fix, Severity, Violation
 from schemalint.walk import Node, children
 
@@ -90,8 +95,10 @@ def compiled(analysis: Analysis) -> Iterator[Node]:
 def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for node in compiled(analysis):
         schema = node.schema
-        if schema is False:
-            yield Violation(node.pointer, "a false subschema: outlines-core refuses it")
+        if isinstance(schema, bool) and _reads_boolean(node):
+            yield Violation(
+                node.pointer, f"a {str(schema).lower()} subschema: outlines-core refuses it"
+            )
         if not isinstance(schema, dict) or not schema:
             continue
         keyword = dispatch(schema)
@@ -119,13 +126,34 @@ def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
                     f"outlines-core refuses the format {value!r}",
                     Fix("Move it into the description, or use a pattern.", Applicability.UNSAFE),
                 )
-        elif keyword == "$ref" and analysis.deref(node) is node:
-            ref = analysis.refs.refs.get(node.pointer)
-            if ref is not None and ref.status != "local":
-                yield Violation(
-                    node.pointer,
-                    f"$ref {ref.value!r} is not in the document: outlines-core refuses it",
-                )
+        elif keyword == "$ref":
+            yield from _unread_ref(analysis, node)
+
+
+def _unread_ref(analysis: Analysis, node: Node) -> Iterator[Violation]:
+    """outlines-core follows ``#`` and plain JSON Pointers (``#/$defs/a``) from the document's
+    root, and nothing else: no anchor, no other resource (a pointer inside a subschema with an
+    ``$id`` of its own is read from the root all the same), no escaped pointer."""
+    value = node.schema["$ref"]
+    ref = analysis.refs.refs.get(node.pointer)
+    unreadable = {other.source for other in unreadable_pointer_refs(analysis)}
+    base, _, fragment = value.partition("#") if isinstance(value, str) else ("", "", "")
+    root_id = analysis.schema.get("$id") if isinstance(analysis.schema, dict) else None
+    from_root = ref is not None and ref.status == "local" and ref.target == fragment
+    pointer = "#" in str(value) and (fragment == "" or fragment.startswith("/"))
+    plain = base in ("", root_id) and pointer and from_root
+    if not plain or node.pointer in unreadable:
+        yield Violation(
+            node.pointer,
+            f"$ref {value!r}: outlines-core follows only '#' and plain '#/…' pointers in the "
+            "document, and refuses it",
+        )
+
+
+def _reads_boolean(node: Node) -> bool:
+    """Whether outlines-core refuses this compiled ``true`` or ``false``: it does unless it is
+    an object's ``additionalProperties: true``."""
+    return not (node.keyword == "additionalProperties" and node.schema is True)
 
 
 def _has_lengths(schema: dict[str, object]) -> bool:

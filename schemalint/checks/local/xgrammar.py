@@ -13,13 +13,16 @@ from schemalint.checks.base import Option, Options, rule
 from schemalint.checks.local.compiled import (
     bounded_strings,
     false_subschemas,
+    false_targets,
     formats_outside,
+    fractional_counts,
     keywords_used,
     lengths_beside_pattern,
     overlapping_one_ofs,
     patterns_with,
     ref_siblings,
     refs_with_status,
+    unreadable_pointer_refs,
 )
 from schemalint.model import Applicability, Fix, Severity, Violation
 
@@ -34,7 +37,7 @@ IGNORED = frozenset(
     | {"dependentRequired", "dependentSchemas", "dependencies"}
 )
 #: Where xgrammar compiles a ``false`` subschema (and refuses it); elsewhere it is skipped.
-_READS_FALSE = frozenset({None, "properties", "anyOf", "oneOf", "prefixItems"})
+_READS_FALSE = frozenset({None, "properties", "anyOf", "oneOf", "allOf", "prefixItems"})
 _DESCRIBE = Fix(
     "Validate the output after generation, or say the constraint in the description.",
     Applicability.DISPLAY_ONLY,
@@ -52,14 +55,25 @@ _DESCRIBE = Fix(
 def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
     for ref in refs_with_status(analysis, "unresolvable"):
         yield Violation(ref.source, f"$ref {ref.value!r} resolves nowhere: xgrammar refuses it")
-    for node, found in patterns_with(analysis, frozenset({"backreference", "unicode-class"})):
-        what = " and ".join(sorted(found))
+    for ref in unreadable_pointer_refs(analysis):
         yield Violation(
-            jp.join(node.pointer, "pattern"),
-            f"pattern uses a {what}, which xgrammar's regex compiler refuses",
+            ref.source,
+            f"$ref {ref.value!r}: xgrammar looks each token up as an object key, unescaped, "
+            "and refuses the schema",
         )
+    refused_regex = frozenset({"backreference", "unicode-class"})
+    for where, found in patterns_with(analysis, refused_regex, typed=True):
+        what = " and ".join(sorted(found))
+        yield Violation(where, f"a regex with a {what}, which xgrammar's regex compiler refuses")
     for node in false_subschemas(analysis, _READS_FALSE):
         yield Violation(node.pointer, "a false subschema: xgrammar refuses the schema")
+    for ref in false_targets(analysis):
+        yield Violation(ref.source, "a $ref to a false subschema: xgrammar refuses the schema")
+    for node, keyword in fractional_counts(analysis, typed=True):
+        yield Violation(
+            jp.join(node.pointer, keyword),
+            f"{keyword} {node.schema[keyword]!r} is not an integer: xgrammar refuses it",
+        )
     for node in analysis.used_nodes:
         schema = node.schema
         if not isinstance(schema, dict):
@@ -75,8 +89,10 @@ def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
         closed = schema.get("additionalProperties", False) is False
         least = schema.get("minProperties")
         declared = len(properties) if isinstance(properties, dict) else 0
+        is_object = "object" in types_of(schema) or isinstance(properties, dict)
         if (
             closed
+            and is_object
             and "patternProperties" not in schema
             and isinstance(least, int)
             and (least > declared)
@@ -139,10 +155,10 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
                 "the later ones can be lost (it warns)",
                 Fix("Merge the branches into one schema.", Applicability.DISPLAY_ONLY),
             )
-    for node, _ in patterns_with(analysis, frozenset({"lookaround"})):
+    for where, _ in patterns_with(analysis, frozenset({"lookaround"}), typed=True):
         yield Violation(
-            jp.join(node.pointer, "pattern"),
-            "pattern with a lookaround: xgrammar ignores the assertion (it warns)",
+            where,
+            "a regex with a lookaround: xgrammar ignores the assertion (it warns)",
             _DESCRIBE,
         )
     for ref in refs_with_status(analysis, "remote"):
