@@ -129,3 +129,15 @@ def test_rewrite_for_a_target_then_check_accepts_it(tmp_path: Path) -> None:
     assert "LMFE_STRICT_JSON_FIELD_ORDER" not in done.stderr  # LMFE's hints only for LMFE
     checked = runner.invoke(app, ["check", str(out), "--target", "openai"])
     assert checked.exit_code == 0 and "All clear" in checked.stdout
+
+
+def test_a_remote_ref_is_refused_by_most_targets_and_dropped_by_xgrammar() -> None:
+    schema = {"type": "object", "properties": {"a": {"$ref": "https://example.com/a.json"}}}
+    result = schemalint.check(schema, target="xgrammar,llguidance,outlines,vllm,openai")
+    verdicts = {verdict.target: verdict for verdict in result.files[0].verdicts()}
+    assert {target for target, verdict in verdicts.items() if verdict.accepted} == {
+        "xgrammar",
+        "vllm",
+    }
+    assert "SL405" in {finding.code for finding in verdicts["xgrammar"].dropped}
+    assert "SL405" in {finding.code for finding in verdicts["openai"].refused}
