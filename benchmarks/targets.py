@@ -163,38 +163,42 @@ def render(data: dict[str, Any]) -> str:
 
 
 def agreement_lines(data: dict[str, Any]) -> list[str]:
-    lines = agreement_table(data["agreement"], "Glaive tool schemas and samples")
-    lines += agreement_table(
-        data["suite_agreement"],
-        "JSON Schema Test Suite (hard cases)",
-        "Every group's schema of the vendored JSON Schema Test Suite (drafts 2020-12, 2019-09, "
-        "7 and 4, `$schema` set as the suite's runner sets it): the corner cases of the "
-        "specification, far from what tool schemas look like. Rewritten schemas are not "
-        "counted here.",
-    )
-    return lines
-
-
-def agreement_table(rows: dict[str, Any], title: str, intro: str = "") -> list[str]:
-    lines = [
-        "",
-        f"## Static verdict against the real compile: {title}",
-        "",
-        *([intro, ""] if intro else []),
+    lines = agreement_table(
+        data["agreement"],
+        "Glaive tool schemas and samples",
         "Each schema as it is, and each rewritten one, compiled by the pinned engine (xgrammar "
         "`Grammar.from_json_schema`, llguidance `validate_grammar_with_warnings`, outlines-core "
         "`build_regex_from_schema`); the static verdict is *accepted* when no finding refuses "
         "it. vLLM is not installed here: its verdict is the backend it picks, whose rules are "
         "these.",
+    )
+    lines += agreement_table(
+        data["suite_agreement"],
+        "JSON Schema Test Suite (hard cases)",
+        "Every group's schema of the vendored JSON Schema Test Suite (drafts 2020-12, 2019-09, "
+        "7 and 4, `$schema` set as the suite's runner sets it), as it is: the corner cases of "
+        "the specification, far from what tool schemas look like.",
+    )
+    return lines
+
+
+def agreement_table(rows: dict[str, Any], title: str, intro: str) -> list[str]:
+    rewritten = any(row["rewritten"] for row in rows.values())
+    lines = [
         "",
-        "| engine | schemas | agree | agreement | rewritten schemas the engine accepts |",
-        "|---|---|---|---|---|",
+        f"## Static verdict against the real compile: {title}",
+        "",
+        intro,
+        "",
+        "| engine | schemas | agree | agreement |"
+        + (" rewritten schemas the engine accepts |" if rewritten else ""),
+        "|---|---|---|---|" + ("---|" if rewritten else ""),
     ]
     for target, row in rows.items():
         lines.append(
             f"| {target} | {row['schemas']} | {row['agree']} | "
-            f"{100 * row['agree'] / row['schemas']:.1f}% | "
-            f"{row['rewritten_accepted']} of {row['rewritten']} |"
+            f"{100 * row['agree'] / row['schemas']:.1f}% |"
+            + (f" {row['rewritten_accepted']} of {row['rewritten']} |" if rewritten else "")
         )
     lines += ["", "Disagreements (static verdict; what the engine said):", ""]
     found = [

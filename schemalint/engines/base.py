@@ -7,11 +7,16 @@ into a :class:`Matcher` inside the walk's worker process, where a hang can be ki
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from schemalint.tokenizers import Tokenizer
+
+#: What a native engine's log line starts with (``[12:00:01] /path/file.cc:42: ``): the time
+#: and the source position, which say nothing to the reader of a finding.
+LOG_PREFIX = re.compile(r"^(\[[\d:.]+\]\s*)?(\S+:\d+:\s*)?")
 
 
 class EngineUnavailable(Exception):

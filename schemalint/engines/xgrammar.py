@@ -6,7 +6,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from schemalint.engines.base import BitmaskMatcher, EngineUnavailable, package_version, vocabulary
+from schemalint.engines.base import (
+    LOG_PREFIX,
+    BitmaskMatcher,
+    EngineUnavailable,
+    package_version,
+    vocabulary,
+)
 from schemalint.tokenizers import Tokenizer
 
 
@@ -71,5 +77,5 @@ def refusal(schema: Any) -> str:
     try:
         xgrammar.Grammar.from_json_schema(json.dumps(schema))
     except Exception as error:  # xgrammar raises RuntimeError or ValueError
-        return str(error).strip().splitlines()[-1]
+        return LOG_PREFIX.sub("", str(error).strip().splitlines()[-1])
     return ""

@@ -14,7 +14,6 @@ import gc
 import multiprocessing
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
+from schemalint.engines.base import LOG_PREFIX
 from schemalint.engines.lmfe import LmfeEngine, eos_ids
 from schemalint.lmfe import EnforcerConfig
 from schemalint.measure.steplog import Record, StepLog
@@ -449,7 +449,6 @@ def _warm_up(subject: Subject) -> None:
 
 
 #: A native engine's log prefix: ``[01:04:46] /project/cpp/fsm_builder.cc:1311: ``.
-_LOG_PREFIX = re.compile(r"^(\[[\d:.]+\]\s*)?(\S+:\d+:\s*)?")
 
 
 @contextlib.contextmanager
@@ -469,7 +468,7 @@ def _stderr_lines() -> Iterator[list[str]]:
             os.close(saved)
             sink.seek(0)
             for line in sink.read().decode("utf-8", "replace").splitlines():
-                cleaned = _LOG_PREFIX.sub("", line.strip())
+                cleaned = LOG_PREFIX.sub("", line.strip())
                 if cleaned and cleaned not in lines:
                     lines.append(cleaned)
 
