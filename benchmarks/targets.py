@@ -17,21 +17,24 @@ docs/targets.md).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
-import tempfile
+import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import schemalint
 from schemalint.engines import llguidance, outlines, xgrammar
+from schemalint.engines.base import stderr_lines
 from schemalint.load.kinds import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # the vendored test suite's drafts are named with the tests
+    sys.path.insert(0, str(ROOT))
+from tests.rewriting.differential import DRAFTS, SUITE  # noqa: E402
+
 CORPUS = ROOT.parent / "shared" / "corpus" / "Glaiveai2K"
 PROVIDERS = ("openai", "anthropic", "gemini")
 REAL: dict[str, Callable[[Any], str]] = {
@@ -40,13 +43,6 @@ REAL: dict[str, Callable[[Any], str]] = {
     "outlines": outlines.refusal,
 }
 TARGETS = (*REAL, "vllm", *PROVIDERS)
-SUITE = ROOT / "tests" / "data" / "json-schema-test-suite"
-SUITE_DRAFTS = {
-    "draft2020-12": "https://json-schema.org/draft/2020-12/schema",
-    "draft2019-09": "https://json-schema.org/draft/2019-09/schema",
-    "draft7": "http://json-schema.org/draft-07/schema#",
-    "draft4": "http://json-schema.org/draft-04/schema#",
-}
 
 
 def inputs(corpus: Path) -> list[tuple[str, Any]]:
@@ -70,19 +66,6 @@ def blocking(result: schemalint.CheckResult) -> list[str]:
 def drops(result: schemalint.CheckResult) -> bool:
     (verdict,) = result.files[0].verdicts()
     return bool(verdict.dropped)
-
-
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """xgrammar's C++ warnings go to file descriptor 2: keep them off the table."""
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
 
 
 def compiled(source: Any) -> Any:
@@ -213,7 +196,7 @@ def suite_sources() -> list[tuple[str, Any]]:
     """Each group's schema of the vendored JSON Schema Test Suite, with its draft's
     ``$schema`` where it names none (as the suite's runner reads them)."""
     found = []
-    for draft, uri in SUITE_DRAFTS.items():
+    for draft, uri in DRAFTS.items():
         for path in sorted((SUITE / draft).rglob("*.json")):
             for group in json.loads(path.read_text(encoding="utf-8")):
                 schema = group["schema"]
@@ -235,7 +218,7 @@ def agreement(sources: list[tuple[str, Any]], target: str, rewrite: bool = True)
         else:
             blocked = blocking(schemalint.check(source, target=target))
             outcome, after, data = ("refused" if blocked else "accepted"), [], None
-        with quiet_stderr():
+        with stderr_lines():  # xgrammar's C++ warnings, kept off the table
             said = real(compiled(source))
             said_after = real(compiled(data)) if data is not None and not after else ""
         static = "accepted" if outcome == "accepted" else "refused"

@@ -7,7 +7,11 @@ into a :class:`Matcher` inside the walk's worker process, where a hang can be ki
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -202,3 +206,26 @@ def package_version(distribution: str, install_hint: str) -> str:
         return version(distribution)
     except PackageNotFoundError:
         raise EngineUnavailable(f"{distribution} is not installed: {install_hint}") from None
+
+
+@contextlib.contextmanager
+def stderr_lines() -> Iterator[list[str]]:
+    """Collect what is written to file descriptor 2 (native code included) inside the block:
+    its distinct lines, log prefixes removed. Used in a walk's worker
+    process, and where a script keeps native warnings off its output."""
+    lines: list[str] = []
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield lines
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            for line in sink.read().decode("utf-8", "replace").splitlines():
+                cleaned = LOG_PREFIX.sub("", line.strip())
+                if cleaned and cleaned not in lines:
+                    lines.append(cleaned)

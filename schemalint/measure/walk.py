@@ -9,21 +9,18 @@ engines compared with it share this code.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
-import os
 import random
 import sys
-import tempfile
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
-from schemalint.engines.base import LOG_PREFIX
+from schemalint.engines.base import stderr_lines
 from schemalint.engines.lmfe import LmfeEngine, eos_ids
 from schemalint.lmfe import EnforcerConfig
 from schemalint.measure.steplog import Record, StepLog
@@ -414,7 +411,7 @@ def _compile(sender: Connection, log: StepLog, subject: Subject) -> Matcher | No
     engine refuses."""
     started = time.perf_counter()
     try:
-        with _stderr_lines() as warnings:
+        with stderr_lines() as warnings:
             matcher = subject.engine.compile(subject.schema, subject.prepared)
     except Exception as error:  # engines refuse some schemas outright
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
@@ -437,7 +434,7 @@ def _warm_up(subject: Subject) -> None:
     forked worker's first calls pay for what the process does once (copy-on-write faults on
     inherited pages, lazily built tables, first-call set-up in the engine and in our mask
     reading), which would otherwise land in the compile time and in step 0."""
-    with _stderr_lines():
+    with stderr_lines():
         matcher = subject.engine.compile(_WARM_UP_SCHEMA, subject.prepared)
     for _ in range(2):  # a first step and one after it, each read the way a walk reads it
         matcher.fill()
@@ -446,31 +443,6 @@ def _warm_up(subject: Subject) -> None:
             return
         if not matcher.advance(next(t for t in mask.ids() if t not in subject.eos)):
             return
-
-
-#: A native engine's log prefix: ``[01:04:46] /project/cpp/fsm_builder.cc:1311: ``.
-
-
-@contextlib.contextmanager
-def _stderr_lines() -> Iterator[list[str]]:
-    """Collect what is written to file descriptor 2 (native code included) inside the block:
-    its distinct lines, log prefixes removed. Only ever used in a walk's worker process."""
-    lines: list[str] = []
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield lines
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            for line in sink.read().decode("utf-8", "replace").splitlines():
-                cleaned = LOG_PREFIX.sub("", line.strip())
-                if cleaned and cleaned not in lines:
-                    lines.append(cleaned)
 
 
 def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[float, float] | None:

@@ -24,16 +24,11 @@ from schemalint.rewriting.engine import rewrite_schema
 from schemalint.rewriting.rewrites import REWRITES
 from schemalint.rules import RULES
 from schemalint.targets import ALL as ALL_TARGETS
+from tests.rewriting.differential import DRAFTS, SUITE
 
-DATA = Path(__file__).resolve().parent.parent / "data"
-SUITE = DATA / "json-schema-test-suite"
-REPRODUCERS = DATA / "rewrite-safety" / "reproducers.json"
-DRAFTS = {
-    "draft2020-12": "https://json-schema.org/draft/2020-12/schema",
-    "draft2019-09": "https://json-schema.org/draft/2019-09/schema",
-    "draft7": "http://json-schema.org/draft-07/schema#",
-    "draft4": "http://json-schema.org/draft-04/schema#",
-}
+REPRODUCERS = (
+    Path(__file__).resolve().parent.parent / "data" / "rewrite-safety" / "reproducers.json"
+)
 #: Where the suite's remote schemas live; served from disk here, never fetched.
 REMOTE_URL = "http://localhost:1234"
 SAFE_CODES = sorted({r.code for r in REWRITES if r.applicability is Applicability.SAFE})

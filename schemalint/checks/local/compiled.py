@@ -11,7 +11,16 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.analysis.refs import Ref
 from schemalint.analysis.unions import provably_disjoint
+from schemalint.model import Applicability, Fix
 from schemalint.walk import Node, keywords_in
+
+#: The fix of a keyword an engine drops: nothing but a check after generation enforces it.
+DESCRIBE = Fix(
+    "Validate the output after generation, or say the constraint in the description.",
+    Applicability.DISPLAY_ONLY,
+)
+#: The fix of a bound that makes an engine compile slowly.
+DROP_BOUND = Fix("Drop the bound and check the length after generation.", Applicability.UNSAFE)
 
 
 def keywords_used(analysis: Analysis, names: frozenset[str]) -> Iterator[tuple[Node, str]]:

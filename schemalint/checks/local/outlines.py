@@ -12,6 +12,8 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.checks.base import Option, Options, rule
 from schemalint.checks.local.compiled import (
+    DESCRIBE,
+    DROP_BOUND,
     bounded_strings,
     one_of_overlaps,
     tool_count,
@@ -39,10 +41,6 @@ CONSTRAINTS = frozenset(
     | {"unevaluatedProperties", "unevaluatedItems", "pattern", "format", "minLength"}
     | {"maxLength", "minItems", "maxItems", "allOf", "anyOf", "oneOf", "enum", "const"}
     | {"required", "items", "prefixItems", "additionalProperties"}
-)
-_DESCRIBE = Fix(
-    "Validate the output after generation, or say the constraint in the description.",
-    Applicability.DISPLAY_ONLY,
 )
 
 
@@ -183,21 +181,21 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
             yield Violation(
                 jp.join(node.pointer, dropped),
                 f"outlines-core reads this subschema through {keyword} and drops {dropped}",
-                _DESCRIBE,
+                DESCRIBE,
             )
         if keyword == "properties" and schema.get("additionalProperties") not in (False, None):
             yield Violation(
                 jp.join(node.pointer, "additionalProperties"),
                 "additionalProperties beside properties: outlines-core writes the declared "
                 "keys only",
-                _DESCRIBE,
+                DESCRIBE,
             )
         if keyword == "oneOf" and one_of_overlaps(analysis, node):
             yield Violation(
                 jp.join(node.pointer, "oneOf"),
                 "oneOf branches not provably disjoint: the regex is their alternation, so "
                 "exactly-one is not enforced",
-                _DESCRIBE,
+                DESCRIBE,
             )
 
 
@@ -218,7 +216,7 @@ def slow_index(analysis: Analysis, options: Options) -> Iterator[Violation]:
             jp.join(node.pointer, "maxLength"),
             f"maxLength {bound}: the index grows with the bound (outlines-core 0.2.14 took "
             "0.45 s at 100 and 5.3 s at 1000, one thread)",
-            Fix("Drop the bound and check the length after generation.", Applicability.UNSAFE),
+            DROP_BOUND,
         )
     tools = tool_count(analysis)
     if tools >= options["max-tools"]:

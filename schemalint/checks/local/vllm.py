@@ -7,12 +7,12 @@ at vllm-project/vllm 030141c1), ported here without importing vLLM."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from schemalint.analysis import Analysis
 from schemalint.checks.base import REGISTRY, Options, rule
-from schemalint.checks.local import llguidance, outlines, xgrammar
+from schemalint.checks.local import xgrammar
 from schemalint.model import Applicability, Severity, Violation
 
 _PICKED = {"xgrammar": "xgrammar", "guidance": "llguidance", "outlines": "outlines"}
@@ -107,23 +107,22 @@ def backend(analysis: Analysis) -> tuple[str, str]:
     return "guidance", why
 
 
-def _delegated(
-    analysis: Analysis, checks: dict[str, Callable[[Analysis, Options], Any]], code: dict[str, str]
-) -> Iterator[Violation]:
+def _delegated(analysis: Analysis, *codes: str) -> Iterator[Violation]:
+    """The violations of whichever of the rules ``codes`` speaks for the backend vLLM picks,
+    each run with its default options and said as vLLM's."""
     name, _ = backend(analysis)
-    engine = _PICKED[name]
-    check = checks.get(engine)
-    if check is None:
-        return
-    options = REGISTRY[code[engine]].defaults()
-    for violation in check(analysis, options):
-        yield Violation(
-            violation.pointer,
-            f"vLLM picks {name}: {violation.message}",
-            violation.fix,
-            violation.evidence,
-            violation.severity,
-        )
+    for code in codes:
+        delegate = REGISTRY[code]
+        if delegate.target != _PICKED[name] or delegate.check is None:
+            continue
+        for violation in delegate.check(analysis, delegate.defaults()):
+            yield Violation(
+                violation.pointer,
+                f"vLLM picks {name}: {violation.message}",
+                violation.fix,
+                violation.evidence,
+                violation.severity,
+            )
 
 
 @rule(
@@ -149,8 +148,7 @@ def fallback_backend(analysis: Analysis, options: Options) -> Iterator[Violation
     target="vllm",
 )
 def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    checks = {"llguidance": llguidance.refused, "outlines": outlines.refused}
-    yield from _delegated(analysis, checks, {"llguidance": "SE201", "outlines": "SE301"})
+    yield from _delegated(analysis, "SE201", "SE301")
 
 
 @rule(
@@ -162,8 +160,7 @@ def refused(analysis: Analysis, options: Options) -> Iterator[Violation]:
     target="vllm",
 )
 def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    checks = {"xgrammar": xgrammar.ignored_keyword, "outlines": outlines.ignored_keyword}
-    yield from _delegated(analysis, checks, {"xgrammar": "SE102", "outlines": "SE302"})
+    yield from _delegated(analysis, "SE102", "SE302")
 
 
 @rule(
@@ -174,5 +171,4 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
     target="vllm",
 )
 def slow_compile(analysis: Analysis, options: Options) -> Iterator[Violation]:
-    checks = {"xgrammar": xgrammar.slow_compile, "outlines": outlines.slow_index}
-    yield from _delegated(analysis, checks, {"xgrammar": "SE103", "outlines": "SE303"})
+    yield from _delegated(analysis, "SE103", "SE303")

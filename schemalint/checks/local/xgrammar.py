@@ -11,6 +11,8 @@ from schemalint import pointer as jp
 from schemalint.analysis import Analysis, types_of
 from schemalint.checks.base import Option, Options, rule
 from schemalint.checks.local.compiled import (
+    DESCRIBE,
+    DROP_BOUND,
     bounded_strings,
     false_subschemas,
     false_targets,
@@ -38,10 +40,6 @@ IGNORED = frozenset(
 )
 #: Where xgrammar compiles a ``false`` subschema (and refuses it); elsewhere it is skipped.
 _READS_FALSE = frozenset({None, "properties", "anyOf", "oneOf", "allOf", "prefixItems"})
-_DESCRIBE = Fix(
-    "Validate the output after generation, or say the constraint in the description.",
-    Applicability.DISPLAY_ONLY,
-)
 
 
 @rule(
@@ -118,27 +116,27 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
         yield Violation(
             jp.join(node.pointer, keyword),
             f"xgrammar ignores {keyword} without a warning",
-            _DESCRIBE,
+            DESCRIBE,
         )
     for node, kind, lengths in lengths_beside_pattern(analysis):
         yield Violation(
             node.pointer,
             f"{' and '.join(lengths)} beside {kind}: xgrammar compiles the {kind} and drops "
             "the length (it warns)",
-            _DESCRIBE,
+            DESCRIBE,
         )
     for node, keyword in keywords_used(analysis, frozenset({"multipleOf"})):
         if "integer" not in types_of(node.schema):
             yield Violation(
                 jp.join(node.pointer, keyword),
                 "multipleOf on a number: xgrammar enforces it on integers only (it warns)",
-                _DESCRIBE,
+                DESCRIBE,
             )
     for node, value in formats_outside(analysis, FORMATS):
         yield Violation(
             jp.join(node.pointer, "format"),
             f"format {value!r} is not one xgrammar knows: it generates any string",
-            _DESCRIBE,
+            DESCRIBE,
         )
     for node in overlapping_one_ofs(analysis):
         yield Violation(
@@ -159,7 +157,7 @@ def ignored_keyword(analysis: Analysis, options: Options) -> Iterator[Violation]
         yield Violation(
             where,
             "a regex with a lookaround: xgrammar ignores the assertion (it warns)",
-            _DESCRIBE,
+            DESCRIBE,
         )
     for ref in refs_with_status(analysis, "remote"):
         yield Violation(
@@ -199,5 +197,5 @@ def slow_compile(analysis: Analysis, options: Options) -> Iterator[Violation]:
             jp.join(node.pointer, "maxLength"),
             f"maxLength {bound}: xgrammar 0.2.8 compiles a bounded string in 0.5-0.9 s on one "
             "thread (a free string: 4 ms)",
-            Fix("Drop the bound and check the length after generation.", Applicability.UNSAFE),
+            DROP_BOUND,
         )
