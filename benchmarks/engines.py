@@ -13,18 +13,19 @@ every engine with ``ComparingProber`` — exactly what ``schemalint check --meas
 all --instance ...`` does — and tabulates compile time, median / p95 / worst step and the
 outcome. LMFE's slow cases stop at the step budget and are reported as "≥ budget".
 
-Then, for each sample and engine whose compile and walk took at most ``--bare-cap`` seconds,
-the probe's walk (one ``Prober``/``EngineProber`` per engine, whose worker serves every
-round as ``check --measure``'s serves every walk) alternates with a bare loop of the engine's
-own API over the same token ids in this process (the schema compiled and a fresh matcher each
-round, as the worker does for each walk, its mask call into a buffer allocated once, timed like
-the worker's: wall and CPU time, a pre-empted step at its CPU time), one warm-up round and
-``--rounds`` measured ones, all on one CPU. A second bare loop, the control, takes the probe's
-place in every round (the probe and the control swap ends round by round, the bare loop between
-them): control / bare is what noise alone makes of the ratio. Each step's time is its fastest
-round (and, shown apart, its median round); the ratio probe / bare of the median step and of the
-worst step is what the probe adds to the engine (goal: at most 1.3), shown with its spread over
-``--blocks`` disjoint sets of the rounds (round n in set n mod blocks).
+Then, for each sample and engine whose compile and walk took at most ``--bare-cap`` seconds, the
+probe's walk (one ``Prober``/``EngineProber`` per engine, whose worker serves every round as
+``check --measure``'s serves every walk) alternates with a bare loop of the engine's own API
+over the same token ids in a forked process of its own, kept for the rounds as the probe's
+worker is (the schema compiled and a fresh matcher each round, as the worker does for each walk,
+its mask call into a buffer allocated once, timed like the worker's: wall and CPU time, a pre-
+empted step at its CPU time), one warm-up round and ``--rounds`` measured ones, all on one CPU.
+A second bare loop, the control, takes the probe's place in every round (the probe and the
+control swap ends round by round, the bare loop between them): control / bare is what noise
+alone makes of the ratio. Each step's time is its fastest round (and, shown apart, its median
+round); the ratio probe / bare of the median step and of the worst step is what the probe adds
+to the engine (goal: at most 1.3), shown with its spread over ``--blocks`` disjoint sets of the
+rounds (round n in set n mod blocks).
 
 Part 2 (``--corpus``) runs every K-th Glaive schema the same way (generated instance, one
 random walk) and records each engine's worst step, whether it was correct, and any crash (an
@@ -39,7 +40,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import json
+import multiprocessing
 import os
 import platform
 import statistics
@@ -47,6 +50,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +157,13 @@ def samples(
 
 # --- the probe against a bare loop of the engine's own API ---------------------------------
 
-Start = Callable[[], tuple[Callable[[], object], Callable[[int], object]]]
-"""A fresh generation: its mask call (into a buffer allocated once) and its advance."""
+Generation = tuple[Callable[[], object], Callable[[int], object], object]
+"""A fresh generation: its mask call, its advance, and the buffer the mask call writes (held
+here while the generation runs: the call may hold only its address). The buffer is allocated
+right after the matcher, as the engines' documentation and the probe's adapters do (a buffer
+written just before step 0 is in the cache)."""
+
+Start = Callable[[], Generation]
 
 
 def bare_start(name: str, prepared: Any, schema: Any) -> Start:
@@ -164,35 +173,36 @@ def bare_start(name: str, prepared: Any, schema: Any) -> Start:
     if name == "lmfe":
         eos = prepared.eos_token_id
 
-        def lmfe() -> tuple[Callable[[], object], Callable[[int], object]]:
+        def lmfe() -> Generation:
             enforcer = build_enforcer(prepared, schema, EnforcerConfig())
             sequence = [eos[0] if isinstance(eos, list) else eos]
-            return functools.partial(enforcer.get_allowed_tokens, sequence), sequence.append
+            fill = functools.partial(enforcer.get_allowed_tokens, sequence)
+            return fill, sequence.append, sequence
 
         return lmfe
     if name == "xgrammar":
         import xgrammar
 
-        bitmask = xgrammar.allocate_token_bitmask(1, prepared.vocab_size)
-
-        def xgrammar_() -> tuple[Callable[[], object], Callable[[int], object]]:
+        def xgrammar_() -> Generation:
             compiler = xgrammar.GrammarCompiler(prepared, max_threads=1, cache_enabled=False)
             grammar = compiler.compile_json_schema(json.dumps(schema))
             matcher = xgrammar.GrammarMatcher(grammar)
-            return functools.partial(matcher.fill_next_token_bitmask, bitmask), matcher.accept_token
+            bitmask = xgrammar.allocate_token_bitmask(1, prepared.vocab_size)
+            fill = functools.partial(matcher.fill_next_token_bitmask, bitmask)
+            return fill, matcher.accept_token, bitmask
 
         return xgrammar_
     if name == "llguidance":
         import llguidance
         import llguidance.numpy
 
-        words = llguidance.numpy.allocate_token_bitmask(1, prepared.vocab_size)
-
-        def llguidance_() -> tuple[Callable[[], object], Callable[[int], object]]:
+        def llguidance_() -> Generation:
             compiled = llguidance.LLMatcher.grammar_from_json_schema(schema)
             matcher = llguidance.LLMatcher(prepared, compiled, log_level=0)
-            fill = matcher.unsafe_compute_mask_ptr
-            return functools.partial(fill, words.ctypes.data, words.nbytes), matcher.consume_token
+            words = llguidance.numpy.allocate_token_bitmask(1, prepared.vocab_size)
+            mask_into = matcher.unsafe_compute_mask_ptr
+            fill = functools.partial(mask_into, words.ctypes.data, words.nbytes)
+            return fill, matcher.consume_token, words
 
         return llguidance_
     import numpy
@@ -200,21 +210,21 @@ def bare_start(name: str, prepared: Any, schema: Any) -> Start:
     from outlines_core.json_schema import build_regex_from_schema
 
     vocabulary, vocab_size = prepared
-    buffer = numpy.zeros((vocab_size + 31) // 32, dtype=numpy.int32)
 
-    def outlines() -> tuple[Callable[[], object], Callable[[int], object]]:
+    def outlines() -> Generation:
         index = outlines_core.Index(build_regex_from_schema(json.dumps(schema)), vocabulary)
         guide = outlines_core.Guide(index)
+        buffer = numpy.zeros((vocab_size + 31) // 32, dtype=numpy.int32)
         fill = functools.partial(guide.write_mask_into, buffer.ctypes.data, buffer.size, 4)
-        return fill, functools.partial(guide.advance, return_tokens=False)
+        return fill, functools.partial(guide.advance, return_tokens=False), buffer
 
     return outlines
 
 
-def bare_loop(start: Start, tokens: list[int | None]) -> list[Step]:
+def bare_loop(start: Start, tokens: list[int | None]) -> list[tuple[float, float]]:
     """One generation along ``tokens`` (None: the last step, nothing to advance by), each mask
-    call timed as the walk's worker times it, and nothing else in the loop."""
-    fill, advance = start()
+    call timed as the walk's worker times it (wall and CPU time), and nothing else in the loop."""
+    fill, advance, _written = start()
     timed = []
     for token in tokens:
         cpu = time.process_time()
@@ -224,10 +234,46 @@ def bare_loop(start: Start, tokens: list[int | None]) -> list[Step]:
         timed.append((seconds, time.process_time() - cpu))
         if token is not None:
             advance(token)
-    return [
-        Step(0, token, 0, 0, wall, True, cpu)
-        for token, (wall, cpu) in zip(tokens, timed, strict=True)
-    ]
+    return timed
+
+
+def _serve_bare(jobs: Connection, start: Start, reset: Callable[[], None]) -> None:
+    """A bare loop's process: one generation per job received, until the caller closes."""
+    while True:
+        try:
+            tokens = jobs.recv()
+        except EOFError:
+            return
+        reset()
+        gc.freeze()  # as the probe's worker does before each walk
+        jobs.send(bare_loop(start, tokens))
+
+
+class BareWorker:
+    """A bare loop in a forked process of its own, kept for one comparison's rounds, as the
+    probe's worker is kept for its walks. A step of a microsecond depends on the process it
+    runs in (its memory layout, what ran in it before): in the benchmark's own process the same
+    loop ran 0.9 µs steps, in smaller processes 1.0-1.3 µs. Forked from the same process as the
+    probe's worker, the bare loop differs from the probe only by what the probe does."""
+
+    def __init__(self, start: Start, reset: Callable[[], None]) -> None:
+        context: Any = multiprocessing.get_context("fork")
+        self._jobs, jobs = context.Pipe()
+        self._process = context.Process(target=_serve_bare, args=(jobs, start, reset), daemon=True)
+        self._process.start()
+        jobs.close()
+
+    def walk(self, tokens: list[int | None]) -> list[Step]:
+        self._jobs.send(tokens)
+        timed = self._jobs.recv()
+        pairs = zip(tokens, timed, strict=True)
+        return [Step(0, token, 0, 0, wall, True, cpu) for token, (wall, cpu) in pairs]
+
+    def close(self) -> None:
+        self._jobs.close()
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
 
 
 class BareLoops:
@@ -273,32 +319,38 @@ class BareLoops:
         prober.fixed_instances = [("first", instance)]
         start = bare_start(run.name, prober._data, analysis.schema)
         tokens = [s.step.token for s in walks[0].steps]
+        workers = {side: BareWorker(start, self._reset(run.name)) for side in SIDES[1:]}
         kept: list[Round] = []
-        for number in range(self.rounds + 1):  # round 0 warms up; probe and control swap ends
-            timed: dict[str, list[Step]] = {}
-            for side in SIDES if number % 2 else SIDES[::-1]:
-                if side != "probe":
-                    timed[side] = self._bare(run.name, start, tokens)
-                    continue
-                walk = prober.measure(analysis).walks[0]
-                if walk.outcome != walks[0].outcome or len(walk.steps) != len(tokens):
-                    return {"skipped": f"a repeated walk ended otherwise: {walk.detail}"}
-                timed[side] = [s.step for s in walk.steps]
-            if number:
-                kept.append(tuple(timed[side] for side in SIDES))
+        try:
+            for number in range(self.rounds + 1):  # round 0 warms up; probe, control swap ends
+                timed: dict[str, list[Step]] = {}
+                for side in SIDES if number % 2 else SIDES[::-1]:
+                    if side != "probe":
+                        timed[side] = workers[side].walk(tokens)
+                        continue
+                    walk = prober.measure(analysis).walks[0]
+                    if walk.outcome != walks[0].outcome or len(walk.steps) != len(tokens):
+                        return {"skipped": f"a repeated walk ended otherwise: {walk.detail}"}
+                    timed[side] = [s.step for s in walk.steps]
+                if number:
+                    kept.append(tuple(timed[side] for side in SIDES))
+        finally:
+            for worker in workers.values():
+                worker.close()
         return summary(kept, self.blocks) | {"steps": len(tokens), "rounds": self.rounds}
 
-    def _bare(self, name: str, start: Start, tokens: list[int | None]) -> list[Step]:
+    def _reset(self, name: str) -> Callable[[], None]:
+        """What a bare loop's process does before each generation: LMFE fills its free-text
+        allowlist cache as it walks, and each walk of the probe's worker starts from an empty
+        one."""
         if name != "lmfe":
-            return bare_loop(start, tokens)
-        # LMFE fills its free-text allowlist cache as it walks: start from an empty one, as a
-        # forked worker does, and leave this process's as it was.
+            return lambda: None
         cache = self.probers[name]._data.tokenizer_tree.json_freetext_tokens
-        kept, cache.allowlist_cache = cache.allowlist_cache, {}
-        try:
-            return bare_loop(start, tokens)
-        finally:
-            cache.allowlist_cache = kept
+
+        def empty() -> None:
+            cache.allowlist_cache = {}
+
+        return empty
 
 
 SIDES = ("probe", "bare", "control")
@@ -441,7 +493,11 @@ def bare_table(results: dict[str, Any]) -> list[str]:
     lines = [
         "",
         "The probe against a bare loop of each engine's own API over the same token ids, in "
-        f"the same run ({rounds} rounds after a warm-up round). A second bare loop, the "
+        f"the same run ({rounds} rounds after a warm-up round). The bare loop runs in a "
+        "forked process of its own, kept for the rounds as the probe's worker is kept for its "
+        "walks (a microsecond step depends on the process it runs in), and allocates its mask "
+        "buffer right after its matcher, as the engines' documentation and the probe do. A "
+        "second bare loop, the "
         "control, takes the probe's place in each round (probe and control swap ends every "
         "round, the bare loop between them), so control / bare is what noise alone does to "
         "the ratio. The process and its workers run on one CPU (a pre-empted step timed by "
