@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from schemalint import pointer as jp
 from schemalint.analysis.refs import Ref, RefGraph, resolve_refs
@@ -14,6 +15,8 @@ from schemalint.lmfe import EnforcerSettings
 from schemalint.walk import DEFINITIONS, UNIONS, Node, walk
 
 _MAX_REF_HOPS = 32
+
+Derived = TypeVar("Derived")
 
 
 def types_of(schema: Any) -> frozenset[str]:
@@ -51,6 +54,16 @@ class Analysis:
     roots: tuple[str, ...] = ("",)
     """The schemas a provider is sent: each tool's parameters in a tools list (the combined
     schema around them is what a local decoder constrains), else the root."""
+    _derived: dict[Callable[..., Any], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def derived(self, compute: Callable[[Analysis], Derived]) -> Derived:
+        """``compute(self)``, computed once: for what several rules derive from the whole
+        document the same way (vLLM's backend choice, read by each of its rules)."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return self._derived[compute]  # type: ignore[no-any-return]
 
     def deref(self, node: Node) -> Node:
         """The subschema a ``$ref`` chain starting at ``node`` ends at (``node`` if none)."""

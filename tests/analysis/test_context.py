@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemalint.analysis import analyse, required_names
+from schemalint.analysis import Analysis, analyse, required_names
 from schemalint.lmfe import detect_settings
 
 SCHEMA = {
@@ -45,3 +45,18 @@ def test_a_non_string_in_required_counts_no_property_as_required() -> None:
     schema = {"type": "object", "properties": {"a": {}, "b": {}}, "required": [["a"], "b"]}
     metrics = analyse(schema, detect_settings("0.11.3", False)).metrics()
     assert metrics["optional_properties"] == 1
+
+
+def test_a_derivation_is_computed_once_per_analysis() -> None:
+    calls: list[int] = []
+
+    def count_nodes(analysis: Analysis) -> int:
+        calls.append(1)
+        return len(analysis.nodes)
+
+    first = analyse(SCHEMA, detect_settings("0.11.3", False))
+    assert first.derived(count_nodes) == first.derived(count_nodes) == len(first.nodes)
+    assert len(calls) == 1
+    second = analyse({"type": "string"}, detect_settings("0.11.3", False))
+    assert second.derived(count_nodes) == 1
+    assert len(calls) == 2

@@ -93,7 +93,11 @@ def _has_pattern_properties(value: Any) -> bool:
 
 
 def backend(analysis: Analysis) -> tuple[str, str]:
-    """The backend ``auto`` picks (vLLM's name for it) and why."""
+    """The backend ``auto`` picks (vLLM's name for it) and why, worked out once per analysis."""
+    return analysis.derived(_pick_backend)
+
+
+def _pick_backend(analysis: Analysis) -> tuple[str, str]:
     why = xgrammar_unsupported(analysis.schema)
     if not why:
         refused = next(iter(xgrammar.refused(analysis, {})), None)
