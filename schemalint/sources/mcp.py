@@ -10,8 +10,11 @@ else, and any of their values found in an error message is masked.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -84,13 +87,39 @@ def list_servers(
         return [SourceError(server.label, _INSTALL_HINT) for server in servers]
     results: list[Document | SourceError | None] = [None] * len(servers)
 
-    async def run_all() -> None:
-        async with anyio.create_task_group() as group:
-            for index, server in enumerate(servers):
-                group.start_soon(_list_into, results, index, server, timeout)
+    async def run_all() -> bool:
+        listings = anyio.CancelScope()
+        with contextlib.ExitStack() as stack:
+            async with anyio.create_task_group() as outer:
+                if _can_receive_signals():
+                    signals = stack.enter_context(anyio.open_signal_receiver(signal.SIGINT))
+                    outer.start_soon(_cancel_on_interrupt, signals, listings)
+                with listings:
+                    async with anyio.create_task_group() as group:
+                        for index, server in enumerate(servers):
+                            group.start_soon(_list_into, results, index, server, timeout)
+                outer.cancel_scope.cancel()  # every listing has ended: stop watching
+        return listings.cancel_called
 
-    anyio.run(run_all)
+    if anyio.run(run_all):
+        raise KeyboardInterrupt  # after every server was stopped: the CLI exits with 130
     return [result for result in results if result is not None]
+
+
+def _can_receive_signals() -> bool:
+    """Signal handlers can be installed: on POSIX, from the main thread."""
+    return os.name == "posix" and threading.current_thread() is threading.main_thread()
+
+
+async def _cancel_on_interrupt(signals: Any, listings: Any) -> None:
+    """On Ctrl-C, cancel the ``listings`` scope. asyncio's own Ctrl-C handling cancels the main
+    task natively, once, which the SDK's shielded shutdown of a stdio server does not always
+    survive (its source says so): a stalled server then held the command until its timeout.
+    A cancelled anyio scope is what that shutdown is written for: it ends each server and its
+    process group, within its own bounded waits."""
+    async for _ in signals:
+        listings.cancel()
+        return
 
 
 async def _list_into(

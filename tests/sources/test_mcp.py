@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,6 +146,33 @@ def test_ctrl_c_ends_the_server_and_its_children(tmp_path: Path) -> None:
     assert wait_until_gone(server, child), "Ctrl-C left the server or its child running"
     assert process.returncode != 0
     assert b"Traceback" not in err
+
+
+def test_ctrl_c_cancels_the_listings_and_reaches_the_caller_after_the_servers_end(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C cancels the listings' own scope (which the SDK's shutdown of a server is written
+    for), and only then becomes the caller's KeyboardInterrupt: never a listing that runs on to
+    its timeout."""
+    from schemalint.sources.mcp import McpServer, list_servers
+
+    pids = tmp_path / "pids"
+    server = McpServer("silent", sys.executable, (str(SERVERS / "silent_server.py"), str(pids)))
+
+    def interrupt_once_started() -> None:
+        deadline = time.monotonic() + 30
+        while not pids.exists() or not pids.read_text().endswith("\n"):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_once_started, daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        list_servers([server], timeout=60)
+    assert time.monotonic() - started < 30  # the SDK's bounded shutdown, not the 60 s timeout
+    assert wait_until_gone(*map(int, pids.read_text().split()))
 
 
 def _free_port() -> int:
