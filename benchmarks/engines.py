@@ -18,14 +18,14 @@ probe's walk (one ``Prober``/``EngineProber`` per engine, whose worker serves ev
 ``check --measure``'s serves every walk) alternates with a bare loop of the engine's own API
 over the same token ids in a forked process of its own, kept for the rounds as the probe's
 worker is (the schema compiled and a fresh matcher each round, as the worker does for each walk,
-its mask call into a buffer allocated once, timed like the worker's: wall and CPU time, a pre-
-empted step at its CPU time), one warm-up round and ``--rounds`` measured ones, all on one CPU.
-A second bare loop, the control, takes the probe's place in every round (the probe and the
-control swap ends round by round, the bare loop between them): control / bare is what noise
-alone makes of the ratio. Each step's time is its fastest round (and, shown apart, its median
-round); the ratio probe / bare of the median step and of the worst step is what the probe adds
-to the engine (goal: at most 1.3), shown with its spread over ``--blocks`` disjoint sets of the
-rounds (round n in set n mod blocks).
+its mask call into a buffer allocated right after the matcher, timed like the worker's: wall and
+CPU time, a pre-empted step at its CPU time), one warm-up round and ``--rounds`` measured ones,
+all on one CPU. A second bare loop, the control, takes the probe's place in every round (the
+probe and the control swap ends round by round, the bare loop between them): control / bare is
+what noise alone makes of the ratio. Each step's time is its fastest round (and, shown apart,
+its median round); the ratio probe / bare of the median step and of the worst step is what the
+probe adds to the engine (goal: at most 1.3), shown with its spread over ``--blocks`` disjoint
+sets of the rounds (round n in set n mod blocks).
 
 Part 2 (``--corpus``) runs every K-th Glaive schema the same way (generated instance, one
 random walk) and records each engine's worst step, whether it was correct, and any crash (an

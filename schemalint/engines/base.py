@@ -211,8 +211,8 @@ def package_version(distribution: str, install_hint: str) -> str:
 @contextlib.contextmanager
 def stderr_lines() -> Iterator[list[str]]:
     """Collect what is written to file descriptor 2 (native code included) inside the block:
-    its distinct lines, log prefixes removed. Used in a walk's worker
-    process, and where a script keeps native warnings off its output."""
+    its distinct lines, log prefixes removed. Used in a walk's worker process, and where a
+    script keeps native warnings off its output."""
     lines: list[str] = []
     sys.stderr.flush()
     saved = os.dup(2)

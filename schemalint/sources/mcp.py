@@ -15,7 +15,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +25,7 @@ from schemalint.model import Origin, shorten
 from schemalint.sources import DEFAULT_TIMEOUT, SourceError
 
 if TYPE_CHECKING:
+    from anyio import CancelScope
     from mcp import Client
 
 #: A listing that pages on past this is a server bug, not a big server.
@@ -111,7 +112,7 @@ def _can_receive_signals() -> bool:
     return os.name == "posix" and threading.current_thread() is threading.main_thread()
 
 
-async def _cancel_on_interrupt(signals: Any, listings: Any) -> None:
+async def _cancel_on_interrupt(signals: AsyncIterator[int], listings: CancelScope) -> None:
     """On Ctrl-C, cancel the ``listings`` scope. asyncio's own Ctrl-C handling cancels the main
     task natively, once, which the SDK's shielded shutdown of a stdio server does not always
     survive (its source says so): a stalled server then held the command until its timeout.
