@@ -240,25 +240,23 @@ class Measurement:
         pre-empted steps at their CPU time); only the walks of one ``kind`` ("instance" or
         "random") when given. Only the steps a model would take too: every step of an
         instance walk, and a random walk's only where an escape began (role ``escape``); the
-        rest of a random walk's text is what no model writes (:meth:`unrealistic_steps`)."""
+        rest of a random walk's text is what no model writes (:meth:`unrealistic_steps`). An
+        abandoned compile is no step: it is reported apart, as :meth:`compile_seconds` are."""
         walks = [w for w in self.walks if kind is None or w.kind == kind]
-        kept = _realistic
-
         grouped: dict[str, list[MeasuredStep]] = defaultdict(list)
+        stuck: dict[str, list[float]] = defaultdict(list)  # abandoned steps' ms, per pointer
         for walk in walks:
             for step in walk.steps:
-                if kept(walk, step):
+                if _realistic(walk, step):
                     grouped[step.pointer].append(step)
-        stuck = {
-            w.stuck.pointer: w.stuck_seconds * 1000 for w in walks if w.stuck and kept(w, w.stuck)
-        }
-        for pointer in stuck:
-            grouped.setdefault(pointer, [])
+            if walk.stuck and not walk.compile_abandoned and _realistic(walk, walk.stuck):
+                stuck[walk.stuck.pointer].append(walk.stuck_seconds * 1000)
+                grouped.setdefault(walk.stuck.pointer, [])
         table = []
         for pointer, steps in grouped.items():
-            times = timed_ms(s.step for s in steps) or [stuck[pointer]]
+            completed, abandoned = timed_ms(s.step for s in steps), stuck.get(pointer, [])
+            times = completed or abandoned
             allowed = [s.step.allowed for s in steps] or [0]
-            worst = max([*times, stuck.get(pointer, 0.0)])
             table.append(
                 PointerStats(
                     pointer=pointer,
@@ -267,8 +265,8 @@ class Measurement:
                     max_allowed=max(allowed),
                     median_ms=statistics.median(times),
                     p95_ms=percentile(times, 95),
-                    max_ms=worst,
-                    total_ms=sum(times) + stuck.get(pointer, 0.0),
+                    max_ms=max(completed + abandoned),
+                    total_ms=sum(completed + abandoned),
                     preempted=sum(s.step.preempted for s in steps),
                 )
             )

@@ -15,7 +15,15 @@ from typer.testing import CliRunner
 from schemalint.cli import app
 from schemalint.config import Settings
 from schemalint.engine import FileReport, check_data, check_file
-from schemalint.measure.probe import MeasureSettings, Prober
+from schemalint.lmfe import EnforcerConfig
+from schemalint.measure.probe import (
+    MeasuredStep,
+    MeasuredWalk,
+    Measurement,
+    MeasureSettings,
+    Prober,
+)
+from schemalint.measure.walk import Step
 from tests.conftest import SAMPLES, SEED
 
 runner = CliRunner()
@@ -202,3 +210,24 @@ def test_only_random_steps_a_model_would_take_reach_the_table_and_the_note_says_
     left = report.measurement.unrealistic_steps()
     assert left > 0 and tabled == walked - left
     assert f"{left:,} steps of text no model writes" in report.measurement.random_note()
+
+
+def abandoned(pointer: str, seconds: float, detail: str = "step abandoned") -> MeasuredWalk:
+    """An instance walk abandoned at ``pointer`` after ``seconds``, before any step ended."""
+    stuck = MeasuredStep(pointer, pointer, "value", Step(0, None, 0, 0, seconds, False))
+    return MeasuredWalk(
+        "given", "", True, [], "step-budget", detail, seconds, stuck, stuck_seconds=seconds
+    )
+
+
+def test_each_abandoned_step_counts_once_in_the_table_and_the_longest_is_the_worst() -> None:
+    measurement = Measurement("mistral-v1", 32_000, "0.11.3", EnforcerConfig(), 0.0)
+    measurement.walks = [abandoned("/properties/a", 1.0), abandoned("/properties/a", 2.0)]
+    (row,) = measurement.pointer_table()
+    assert (row.steps, row.max_ms, row.total_ms) == (0, 2000.0, 3000.0)
+
+
+def test_an_abandoned_compile_is_no_step_of_the_schema_it_compiled() -> None:
+    measurement = Measurement("mistral-v1", 32_000, "0.11.3", EnforcerConfig(), 0.0)
+    measurement.walks = [abandoned("", 2.5, "compile abandoned after 2.50 s")]
+    assert measurement.walks[0].compile_abandoned and measurement.pointer_table() == []
