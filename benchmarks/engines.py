@@ -568,8 +568,7 @@ def markdown(results: dict[str, Any]) -> str:
         "A step's time is the engine's own mask call and nothing else (xgrammar "
         "`fill_next_token_bitmask`, llguidance `unsafe_compute_mask_ptr`, outlines-core "
         "`write_mask_into`, each into a buffer allocated once per matcher; LMFE "
-        "`get_allowed_tokens`), after an untimed warm-up per worker on throwaway grammars "
-        "(an object, free text). "
+        "`get_allowed_tokens`), after one untimed warm-up per worker on a throwaway grammar. "
         "A step whose wall time exceeds its CPU time by more than 0.2 ms was pre-empted (the "
         "machine ran something else): it counts at its CPU time, so it is never the worst step "
         "for the time it waited.",

@@ -424,34 +424,28 @@ def _compile(sender: Connection, log: StepLog, subject: Subject) -> Matcher | No
     return matcher
 
 
-#: The throwaway grammars of a worker's warm-up: an object's first steps, then free text, whose
-#: step reads every token (LMFE walks its whole token trie). The allowlists LMFE caches for free
-#: text are dropped before each walk (:meth:`Engine.forget`), as a fresh process starts without.
-WARM_UP_SCHEMAS = (
-    {"type": "object", "properties": {"on": {"type": "boolean"}}},
-    {"type": "string"},
-)
+#: The throwaway grammar of a worker's warm-up: small, and no free text. One that wrote free
+#: text too was measured: the first free-text step of a fresh worker's first walk fell from
+#: 2.0-2.5 to 1.2-1.6 ms (a two-tool list, 6 workers each), but the seed's median step, over
+#: 12-16 walks per worker with two workers interleaved on one CPU, rose from 0.47-0.50 to
+#: 0.50-0.57 ms in each of five runs: every walk paid for what only the first one gained.
+_WARM_UP_SCHEMA = {"type": "object", "properties": {"on": {"type": "boolean"}}}
 
 
 def _warm_up(subject: Subject) -> None:
-    """Run the engine on throwaway grammars, untimed, before the schema is compiled and its
-    first step timed: a forked worker's first calls pay for what the process does once
-    (copy-on-write faults on inherited pages, lazily built tables, first-call set-up in the
-    engine and in our mask reading), which would otherwise land in the compile time and in the
-    first walk's steps (its first free-text step took 2.0-2.5 ms, the next walk's 0.8-0.9 ms,
-    while the warm-up wrote no free text; 1.2-1.6 ms since)."""
-    for schema in WARM_UP_SCHEMAS:
-        with stderr_lines():
-            matcher = subject.engine.compile(schema, subject.prepared)
-        for _ in range(3):  # each step read the way a walk reads it; a quote when allowed
-            matcher.fill()
-            mask = matcher.mask()
-            if _only_eos(mask, subject.eos, ""):
-                break
-            tokens = [t for t in mask.ids() if t not in subject.eos]
-            quote = next((t for t in tokens if subject.strings.get(t) == '"'), tokens[0])
-            if not matcher.advance(quote):
-                break
+    """Run the engine once, untimed, before the schema is compiled and its first step timed: a
+    forked worker's first calls pay for what the process does once (copy-on-write faults on
+    inherited pages, lazily built tables, first-call set-up in the engine and in our mask
+    reading), which would otherwise land in the compile time and in step 0."""
+    with stderr_lines():
+        matcher = subject.engine.compile(_WARM_UP_SCHEMA, subject.prepared)
+    for _ in range(2):  # a first step and one after it, each read the way a walk reads it
+        matcher.fill()
+        mask = matcher.mask()
+        if _only_eos(mask, subject.eos, ""):
+            return
+        if not matcher.advance(next(t for t in mask.ids() if t not in subject.eos)):
+            return
 
 
 def _timed(sender: Connection, subject: Subject, matcher: Matcher) -> tuple[float, float] | None:

@@ -7,13 +7,10 @@ import gc
 import json
 import multiprocessing
 import time
-from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
 
-from schemalint.engines.base import Mask
-from schemalint.engines.lmfe import LmfeEngine
 from schemalint.engines.lmfe_data import enforcer_data
 from schemalint.lmfe import EnforcerConfig
 from schemalint.measure.serialise import serialise
@@ -22,7 +19,6 @@ from schemalint.measure.walk import (
     Subject,
     Walker,
     WalkResult,
-    _warm_up,
     lmfe_subject,
     token_offsets,
 )
@@ -106,34 +102,3 @@ def test_a_walker_dropped_without_close_ends_its_worker(tokenizer: Tokenizer, da
     del walker
     gc.collect()
     assert not worker_pids() - before
-
-
-@dataclass(frozen=True)
-class _CountingLmfe(LmfeEngine):
-    """LMFE, each mask's token count noted in ``counts``."""
-
-    counts: list[int] | None = None
-
-    def compile(self, schema: Any, prepared: Any) -> Any:
-        matcher = super().compile(schema, prepared)
-        mask, counts = matcher.mask, self.counts
-
-        def counted() -> Mask:
-            read = mask()
-            assert counts is not None
-            counts.append(read.count)
-            return read
-
-        matcher.mask = counted  # type: ignore[method-assign]
-        return matcher
-
-
-def test_the_warm_up_writes_free_text_so_no_walk_pays_for_the_first_pass_over_the_vocabulary(
-    data: Any,
-) -> None:
-    """Free text reads every token: the first such step in a process pays copy-on-write faults
-    on all of LMFE's token trie, which belongs to the process, not to the schema walked."""
-    counts: list[int] = []
-    subject = lmfe_subject(data, None, EnforcerConfig())
-    _warm_up(replace(subject, engine=_CountingLmfe(counts=counts)))
-    assert max(counts) > 0.9 * len(subject.strings)
