@@ -66,7 +66,9 @@ def test_engine_comparison_has_a_row_per_engine_the_pointers_and_the_recommendat
     assert "<th class=num>compile ms</th>" in section and "<th>correct</th>" in section
     lmfe, llguidance = re.findall(r"<tr><td>(lmfe|llguidance) [^<]*</td>(.*?)</tr>", section)
     assert "<td>no</td>" in lmfe[1] and "silent-stop" in lmfe[1]
-    assert "<td>yes</td>" in llguidance[1] and "<td>ok</td>" in llguidance[1]
+    # ok: nothing went wrong (a loaded machine may add a note on pre-empted steps)
+    ok = re.search(r"<td>ok( \(\d+ pre-empted steps? timed by CPU time\))?</td>", llguidance[1])
+    assert "<td>yes</td>" in llguidance[1] and ok, llguidance[1]
     assert "<h3>Worst step per pointer, ms</h3>" in section
     assert "<strong>Recommendation:</strong> use llguidance" in section
     assert "SM505" in html  # the finding that says so
